@@ -1,0 +1,243 @@
+/**
+ * The metadata database: a TypeORM DataSource (schema, migrations) plus a lean statement layer that the
+ * orchestration hot path and the list queries use. Every write runs in `transaction()`:
+ * SQLite takes the write lock up front (BEGIN IMMEDIATE) and one process runs one write transaction at
+ * a time; PostgreSQL uses a pooled client and row locks. Transient failures (busy, serialization,
+ * deadlock) retry the whole transaction; an unreachable database raises DatabaseUnavailableError (503).
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { DatabaseUnavailableError } from '../schemas/errors';
+import { Codec, entityCodec, type EntityCodec } from './codec';
+import { buildDataSourceOptions, type DatabaseOptions } from './data-source';
+import { applyDialect, dialectOf, type Dialect } from './dialect';
+import { describeDbError, isTransientDbError, isUnavailableDbError } from './errors';
+import { Mutex } from './lock';
+
+export type Row = Record<string, unknown>;
+
+/** Statements inside one transaction (or one read). Placeholders are `?` on both databases. */
+export interface Queryable {
+  readonly dialect: Dialect;
+  readonly codec: Codec;
+  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a write statement; resolves to the number of rows it changed. */
+  execute(sql: string, params?: unknown[]): Promise<number>;
+}
+
+export interface Tx extends Queryable {
+  /** SQL for locking a selected row until commit (PostgreSQL `FOR UPDATE`; SQLite holds the write lock). */
+  readonly forUpdate: string;
+}
+
+const MAX_TRANSACTION_ATTEMPTS = 6;
+
+function toPgPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+export class Database {
+  readonly dialect: Dialect;
+  readonly codec: Codec;
+  private readonly codecs = new Map<unknown, EntityCodec>();
+  private readonly writeLock = new Mutex();
+  private readonly sqliteStatements = new Map<string, BetterSqlite3.Statement>();
+  private readonly pgStatements = new Map<string, { name: string; text: string }>();
+  private closed = false;
+
+  private constructor(
+    readonly dataSource: DataSource,
+    readonly url: string,
+  ) {
+    this.dialect = dialectOf(url);
+    this.codec = new Codec(this.dialect);
+  }
+
+  /** Opens the database at `url`, applying pending migrations unless `migrate` is false. */
+  static async open(options: DatabaseOptions): Promise<Database> {
+    applyDialect(dialectOf(options.url));
+    const dataSource = new DataSource(buildDataSourceOptions(options));
+    try {
+      await dataSource.initialize();
+    } catch (error) {
+      throw isUnavailableDbError(error) ? new DatabaseUnavailableError(describeDbError(error)) : error;
+    }
+    const db = new Database(dataSource, options.url);
+    if (options.migrate !== false) await db.migrate();
+    return db;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.dataSource.destroy();
+  }
+
+  /** Applies pending migrations; safe when several processes start at once. */
+  async migrate(): Promise<void> {
+    if (this.dialect === 'postgres') {
+      const client = await this.pool().connect();
+      try {
+        await client.query('SELECT pg_advisory_lock(7243001)');
+        await this.dataSource.runMigrations({ transaction: 'all' });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(7243001)').catch(() => undefined);
+        client.release();
+      }
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.writeLock.run(() => this.dataSource.runMigrations({ transaction: 'all' }));
+        return;
+      } catch (error) {
+        // Another process may be migrating the same file: wait for it and look again.
+        if (attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  }
+
+  /** Drops every table and applies the migrations again (`rigel-server db reset`). */
+  async reset(): Promise<void> {
+    await this.writeLock.run(() => this.dataSource.dropDatabase());
+    await this.migrate();
+  }
+
+  /** Column names and kinds of an entity's table, read once from TypeORM's metadata. */
+  entity(target: EntityTarget<ObjectLiteral>): EntityCodec {
+    let codec = this.codecs.get(target);
+    if (!codec) {
+      codec = entityCodec(this.dataSource.getMetadata(target));
+      this.codecs.set(target, codec);
+    }
+    return codec;
+  }
+
+  /** Reads outside a transaction (committed data). */
+  query<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.guard(async () => {
+      if (this.dialect === 'sqlite') return this.sqliteRun(sql, params) as T[];
+      const result = await this.pool().query(this.pgStatement(sql), params);
+      return result.rows as T[];
+    });
+  }
+
+  /** Runs `fn` in one write transaction, retrying the whole of it on transient failures. */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.guard(() =>
+          this.dialect === 'sqlite' ? this.sqliteTransaction(fn) : this.pgTransaction(fn),
+        );
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause ?? error;
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isTransientDbError(cause)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
+    }
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new DatabaseUnavailableError('the database connection is closed');
+    try {
+      return await fn();
+    } catch (error) {
+      if (isTransientDbError(error)) throw error;
+      if (isUnavailableDbError(error)) throw new DatabaseUnavailableError(describeDbError(error));
+      throw error;
+    }
+  }
+
+  private sqliteConnection(): BetterSqlite3.Database {
+    return (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+  }
+
+  private pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  private sqliteRun(sql: string, params: unknown[]): Row[] {
+    let statement = this.sqliteStatements.get(sql);
+    if (!statement) {
+      statement = this.sqliteConnection().prepare(sql);
+      this.sqliteStatements.set(sql, statement);
+    }
+    if (statement.reader) return statement.all(...params) as Row[];
+    const info = statement.run(...params);
+    return [{ changes: info.changes }];
+  }
+
+  private pgStatement(sql: string): { name: string; text: string } {
+    let statement = this.pgStatements.get(sql);
+    if (!statement) {
+      statement = { name: `rigel_${this.pgStatements.size}`, text: toPgPlaceholders(sql) };
+      this.pgStatements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private sqliteQueryable(): Tx {
+    return {
+      dialect: 'sqlite',
+      codec: this.codec,
+      forUpdate: '',
+      query: async <T>(sql: string, params: unknown[] = []) => this.sqliteRun(sql, params) as T[],
+      execute: async (sql: string, params: unknown[] = []) => Number(this.sqliteRun(sql, params)[0]?.changes ?? 0),
+    };
+  }
+
+  private sqliteTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.writeLock.run(async () => {
+      const connection = this.sqliteConnection();
+      this.sqliteRun('BEGIN IMMEDIATE', []);
+      try {
+        const result = await fn(this.sqliteQueryable());
+        this.sqliteRun('COMMIT', []);
+        return result;
+      } catch (error) {
+        if (connection.inTransaction) this.sqliteRun('ROLLBACK', []);
+        throw error;
+      }
+    });
+  }
+
+  private pgQueryable(client: PoolClient): Tx {
+    return {
+      dialect: 'postgres',
+      codec: this.codec,
+      forUpdate: ' FOR UPDATE',
+      query: async <T>(sql: string, params: unknown[] = []) =>
+        (await client.query(this.pgStatement(sql), params)).rows as T[],
+      execute: async (sql: string, params: unknown[] = []) =>
+        (await client.query(this.pgStatement(sql), params)).rowCount ?? 0,
+    };
+  }
+
+  private async pgTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await this.pool().connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await fn(this.pgQueryable(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => (broken = true));
+        throw error;
+      }
+    } catch (error) {
+      if (isUnavailableDbError(error)) broken = true;
+      throw error;
+    } finally {
+      client.release(broken ? true : undefined);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { JsonColumn, TimestampColumn, UuidColumn } from '../dialect';
+import { FlowEntity } from './flow.entity';
+import { RunColumns } from './run-columns';
+
+@Entity('flow_run')
+@Index('uq_flow_run_idempotency', ['flowId', 'idempotencyKey'], { unique: true })
+@Index('ix_flow_run_updated', ['updated'])
+@Index('ix_flow_run_name', ['name'])
+@Index('ix_flow_run_state_type', ['stateType'])
+@Index('ix_flow_run_expected_start_time', ['expectedStartTime'])
+@Index('ix_flow_run_next_scheduled_start_time', ['nextScheduledStartTime'])
+@Index('ix_flow_run_start_time', ['startTime'])
+@Index('ix_flow_run_end_time', ['endTime'])
+export class FlowRunEntity extends RunColumns {
+  @UuidColumn()
+  flowId: string;
+
+  @ManyToOne(() => FlowEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'flowId' })
+  flow?: Relation<FlowEntity>;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  flowVersion: string | null;
+
+  @JsonColumn()
+  parameters: Record<string, unknown>;
+
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  idempotencyKey: string | null;
+
+  /** The task run in the parent flow run that stands for this subflow run. */
+  @UuidColumn({ nullable: true })
+  @Index('ix_flow_run_parent_task_run')
+  parentTaskRunId: string | null;
+
+  @UuidColumn({ nullable: true })
+  @Index('ix_flow_run_deployment')
+  deploymentId: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  infrastructurePid: string | null;
+
+  /** Last heartbeat of the process running this flow run (crashed-run detection). */
+  @TimestampColumn({ nullable: true })
+  heartbeatTime: Date | null;
+
+  @Column({ type: 'boolean', default: false })
+  autoScheduled: boolean;
+}
