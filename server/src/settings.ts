@@ -79,7 +79,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     bodyLimitBytes: numberSetting(get('bodyLimitBytes'), 5 * 1024 * 1024, ENV_KEYS.bodyLimitBytes),
     parametersLimitBytes: numberSetting(get('parametersLimitBytes'), 1024 * 1024, ENV_KEYS.parametersLimitBytes),
     rateLimitPerSecond: numberSetting(get('rateLimitPerSecond'), 20000, ENV_KEYS.rateLimitPerSecond),
-    taskConcurrencyWaitSeconds: numberSetting(get('taskConcurrencyWaitSeconds'), 1, ENV_KEYS.taskConcurrencyWaitSeconds),
+    taskConcurrencyWaitSeconds: numberSetting(
+      get('taskConcurrencyWaitSeconds'),
+      1,
+      ENV_KEYS.taskConcurrencyWaitSeconds,
+    ),
     eventsPollIntervalMs: numberSetting(get('eventsPollIntervalMs'), 500, ENV_KEYS.eventsPollIntervalMs),
     sqliteBusyTimeoutMs: numberSetting(get('sqliteBusyTimeoutMs'), 10000, ENV_KEYS.sqliteBusyTimeoutMs),
   };

@@ -29,7 +29,8 @@ function portable(perDialect: PerDialect, common: ColumnOptions = {}, primary = 
     (primary ? PrimaryColumn(options as Parameters<typeof PrimaryColumn>[0]) : Column(options))(target, propertyName);
     const columns = getMetadataArgsStorage().columns;
     const args = columns[columns.length - 1];
-    if (!args || args.propertyName !== propertyName) throw new Error(`could not register column ${String(propertyName)}`);
+    if (!args || args.propertyName !== propertyName)
+      throw new Error(`could not register column ${String(propertyName)}`);
     portableColumns.push({ args, perDialect });
   };
 }

@@ -68,8 +68,12 @@ export class ConflictError extends RigelError {
 }
 
 export class PayloadTooLargeError extends RigelError {
-  constructor(limitBytes: number) {
-    super('PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${limitBytes} bytes`);
+  constructor(limitBytes: number, field = 'body') {
+    super(
+      'PAYLOAD_TOO_LARGE',
+      `${field === 'body' ? 'The request body' : field} is larger than the limit of ${limitBytes} bytes`,
+      [{ field, message: `must be at most ${limitBytes} bytes` }],
+    );
   }
 }
 

@@ -53,9 +53,9 @@ export interface StateDetails {
   runInputKeyset?: Record<string, string>;
   transitionId?: string;
   /** Set by HandleFlowTerminalStateTransitions when a finished run is started again. */
-  retryType?: 'in_process' | 'reschedule' | null;
-  /** Free-form additions by clients; preserved as given. */
-  [key: string]: unknown;
+  retryType?: 'in_process' | 'reschedule' | 'rerun' | null;
+  /** On a Cached state: the task run whose result was reused. */
+  cachedFromTaskRunId?: string;
 }
 
 /** A state as the API returns it. */

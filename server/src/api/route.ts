@@ -1,0 +1,58 @@
+/**
+ * Declared routes: each route names its DTOs once, and that one declaration both validates requests
+ * (body, query, params) and describes the route in the OpenAPI document. A handler receives validated
+ * values and returns `{ status, body }`; errors are thrown and mapped in errors.ts.
+ */
+import type { ClassConstructor } from 'class-transformer';
+import { Router, type Request, type Response } from 'express';
+import { validateDto, validateDtoArray } from './validation';
+
+export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+/** What a response carries, for the OpenAPI document. */
+export type ResponseShape = { description: string; schema?: string; array?: boolean };
+
+export interface RouteDefinition<B, Q, P> {
+  method: HttpMethod;
+  /** Express path under /api, e.g. `/flow-runs/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  body?: ClassConstructor<B & object> | { arrayOf: ClassConstructor<object>; maxItems: number };
+  query?: ClassConstructor<Q & object>;
+  params?: ClassConstructor<P & object>;
+  responses: Record<number, ResponseShape>;
+  handler: (input: { body: B; query: Q; params: P; req: Request }) => Promise<{ status: number; body?: unknown }>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteDefinition<any, any, any>;
+
+export function defineRoute<B = undefined, Q = undefined, P = undefined>(
+  route: RouteDefinition<B, Q, P>,
+): RouteDefinition<B, Q, P> {
+  return route;
+}
+
+async function validatedBody(route: AnyRoute, req: Request): Promise<unknown> {
+  const spec = route.body;
+  if (!spec) return undefined;
+  if ('arrayOf' in spec) return validateDtoArray(spec.arrayOf, req.body, spec.maxItems);
+  return validateDto(spec, req.body, 'body');
+}
+
+/** Mounts declared routes on an Express router. */
+export function mountRoutes(routes: readonly AnyRoute[]): Router {
+  const router = Router();
+  for (const route of routes) {
+    router[route.method](route.path, async (req: Request, res: Response) => {
+      const params = route.params ? await validateDto(route.params, { ...req.params }, 'params') : undefined;
+      const query = route.query ? await validateDto(route.query, { ...req.query }, 'query') : undefined;
+      const body = await validatedBody(route, req);
+      const { status, body: responseBody } = await route.handler({ body, query, params, req });
+      if (responseBody === undefined) res.status(status).end();
+      else res.status(status).json(responseBody);
+    });
+  }
+  return router;
+}

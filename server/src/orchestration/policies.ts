@@ -1,0 +1,51 @@
+/**
+ * The policies (orchestration.md §4–§5). Order matters; the comments say where and why.
+ * Deployment concurrency, late marking, pausing and cancellation rules join with their issue.
+ */
+import { definePolicy } from './policy';
+import { CacheInsertion, CacheRetrieval } from './rules/caching';
+import { ReleaseTaskConcurrencySlots, SecureTaskConcurrencySlots } from './rules/concurrency';
+import { PreventDuplicateTransitions } from './rules/duplicates';
+import { PreventRunningTasksFromStoppedFlows, UpdateFlowRunTrackerOnTasks } from './rules/flow-runs';
+import { PreventPendingTransitions } from './rules/pending';
+import { RenameReruns, RetryFailedFlows, RetryFailedTasks } from './rules/retries';
+import { CopyScheduledTime, WaitForScheduledTime } from './rules/scheduling';
+import {
+  HandleFlowTerminalStateTransitions,
+  HandleTaskTerminalStateTransitions,
+  PreventResultDataLoss,
+} from './rules/terminal';
+
+export const CoreFlowPolicy = definePolicy('CoreFlowPolicy', [
+  // First: a re-sent request must be a no-op before any other rule reacts to it.
+  PreventDuplicateTransitions,
+  HandleFlowTerminalStateTransitions,
+  PreventPendingTransitions,
+  // Copy before waiting, so a claimed (PENDING) run still waits for its scheduled time.
+  CopyScheduledTime,
+  WaitForScheduledTime,
+  RetryFailedFlows,
+]);
+
+export const CoreTaskPolicy = definePolicy('CoreTaskPolicy', [
+  PreventDuplicateTransitions,
+  // Before the terminal guard and the concurrency rule: a cache hit never runs and never takes a slot.
+  CacheRetrieval,
+  HandleTaskTerminalStateTransitions,
+  PreventRunningTasksFromStoppedFlows,
+  // Takes slots; a later WAIT (scheduled time) makes it fizzle and its cleanup gives them back.
+  SecureTaskConcurrencySlots,
+  CopyScheduledTime,
+  WaitForScheduledTime,
+  RetryFailedTasks,
+  RenameReruns,
+  UpdateFlowRunTrackerOnTasks,
+  CacheInsertion,
+  // Last: releases slots according to the state actually written.
+  ReleaseTaskConcurrencySlots,
+]);
+
+/** With `force`: only what protects stored data and bookkeeping. Global transforms still run. */
+export const MinimalFlowPolicy = definePolicy('MinimalFlowPolicy', [PreventResultDataLoss]);
+
+export const MinimalTaskPolicy = definePolicy('MinimalTaskPolicy', [ReleaseTaskConcurrencySlots]);

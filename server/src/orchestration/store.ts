@@ -1,0 +1,198 @@
+/**
+ * The statements the orchestration engine runs inside its transaction: lock and save a run row,
+ * read and append states, record decisions, and the cache and concurrency-limit rows rules touch.
+ * Prepared once per SQL text; values converted per column kind (db/codec.ts).
+ */
+import type { Database, Queryable, Row, Tx } from '../db/database';
+import type { EntityCodec } from '../db/codec';
+import {
+  ConcurrencyLimitEntity,
+  FlowRunEntity,
+  FlowRunStateEntity,
+  OrchestrationDecisionEntity,
+  TaskRunEntity,
+  TaskRunStateEntity,
+} from '../db/entities';
+import { uuid7 } from '../db/ids';
+import type { RunKind } from '../schemas/states';
+import type { DecisionDraft } from './context';
+import type { RunRecord, StateRecord } from './records';
+
+export interface ConcurrencyLimitRecord {
+  id: string;
+  tag: string;
+  concurrencyLimit: number;
+  activeSlots: string[];
+}
+
+export interface DecisionRecordInput {
+  kind: RunKind;
+  runId: string;
+  timestamp: Date;
+  initial: StateRecord | null;
+  written: StateRecord | null;
+  decisions: DecisionDraft[];
+}
+
+const TABLES = {
+  flow: { run: 'flow_run', state: 'flow_run_state', fk: 'flowRunId' },
+  task: { run: 'task_run', state: 'task_run_state', fk: 'taskRunId' },
+} as const;
+
+/** The run columns the engine owns; one fixed UPDATE statement per kind. */
+const RUN_FIELDS = [
+  'updated',
+  'stateId',
+  'stateType',
+  'stateName',
+  'stateTimestamp',
+  'runCount',
+  'expectedStartTime',
+  'nextScheduledStartTime',
+  'startTime',
+  'endTime',
+  'totalRunTime',
+  'empiricalPolicy',
+] as const;
+const TASK_RUN_FIELDS = [...RUN_FIELDS, 'flowRunRunCount'] as const;
+
+function updateSql(table: string, fields: readonly string[]): string {
+  return `UPDATE "${table}" SET ${fields.map((f) => `"${f}" = ?`).join(', ')} WHERE "id" = ?`;
+}
+
+export class OrchestrationStore {
+  private readonly runCodecs: Record<RunKind, EntityCodec>;
+  private readonly stateCodecs: Record<RunKind, EntityCodec>;
+  private readonly limitCodec: EntityCodec;
+  private readonly decisionCodec: EntityCodec;
+  private readonly sql = {
+    updateFlowRun: updateSql('flow_run', RUN_FIELDS),
+    updateTaskRun: updateSql('task_run', TASK_RUN_FIELDS),
+    insertFlowState: `INSERT INTO "flow_run_state" ("id", "created", "flowRunId", "type", "name", "timestamp", "message", "stateDetails", "data") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    insertTaskState: `INSERT INTO "task_run_state" ("id", "created", "taskRunId", "type", "name", "timestamp", "message", "stateDetails", "data") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  };
+
+  constructor(private readonly db: Database) {
+    this.runCodecs = { flow: db.entity(FlowRunEntity), task: db.entity(TaskRunEntity) };
+    this.stateCodecs = { flow: db.entity(FlowRunStateEntity), task: db.entity(TaskRunStateEntity) };
+    this.limitCodec = db.entity(ConcurrencyLimitEntity);
+    this.decisionCodec = db.entity(OrchestrationDecisionEntity);
+  }
+
+  decodeRun(kind: RunKind, row: Row): RunRecord {
+    return this.db.codec.decodeRow<RunRecord>(this.runCodecs[kind], row);
+  }
+
+  decodeState(kind: RunKind, row: Row): StateRecord {
+    return this.db.codec.decodeRow<StateRecord>(this.stateCodecs[kind], row);
+  }
+
+  async readRun(q: Queryable, kind: RunKind, id: string): Promise<RunRecord | null> {
+    const rows = await q.query(`SELECT * FROM "${TABLES[kind].run}" WHERE "id" = ?`, [id]);
+    return rows[0] ? this.decodeRun(kind, rows[0]) : null;
+  }
+
+  /** Reads the run row and holds it until the transaction ends. */
+  async lockRun(tx: Tx, kind: RunKind, id: string): Promise<RunRecord | null> {
+    const rows = await tx.query(`SELECT * FROM "${TABLES[kind].run}" WHERE "id" = ?${tx.forUpdate}`, [id]);
+    return rows[0] ? this.decodeRun(kind, rows[0]) : null;
+  }
+
+  async readState(q: Queryable, kind: RunKind, id: string): Promise<StateRecord | null> {
+    const rows = await q.query(`SELECT * FROM "${TABLES[kind].state}" WHERE "id" = ?`, [id]);
+    return rows[0] ? this.decodeState(kind, rows[0]) : null;
+  }
+
+  async insertState(tx: Tx, kind: RunKind, runId: string, state: StateRecord): Promise<void> {
+    const c = tx.codec;
+    await tx.execute(kind === 'flow' ? this.sql.insertFlowState : this.sql.insertTaskState, [
+      state.id,
+      c.encodeTimestamp(state.timestamp),
+      runId,
+      state.type,
+      state.name,
+      c.encodeTimestamp(state.timestamp),
+      state.message,
+      JSON.stringify(state.stateDetails),
+      state.data == null ? null : JSON.stringify(state.data),
+    ]);
+  }
+
+  async saveRun(tx: Tx, kind: RunKind, run: RunRecord): Promise<void> {
+    const fields = kind === 'flow' ? RUN_FIELDS : TASK_RUN_FIELDS;
+    const codec = this.runCodecs[kind];
+    const record = run as unknown as Record<string, unknown>;
+    const values = fields.map((f) => tx.codec.encode(codec.kinds.get(f), record[f]));
+    await tx.execute(kind === 'flow' ? this.sql.updateFlowRun : this.sql.updateTaskRun, [...values, run.id]);
+  }
+
+  async insertDecisions(tx: Tx, input: DecisionRecordInput): Promise<void> {
+    for (const d of input.decisions) {
+      await this.insertRow(tx, this.decisionCodec, {
+        id: uuid7(input.timestamp.getTime()),
+        runKind: input.kind,
+        flowRunId: input.kind === 'flow' ? input.runId : null,
+        taskRunId: input.kind === 'task' ? input.runId : null,
+        timestamp: input.timestamp,
+        rule: d.rule,
+        status: d.status,
+        reason: d.reason,
+        fromType: input.initial?.type ?? null,
+        fromName: input.initial?.name ?? null,
+        proposedType: d.proposedType,
+        proposedName: d.proposedName,
+        resultType: input.written?.type ?? null,
+        resultName: input.written?.name ?? null,
+        stateId: input.written?.id ?? null,
+        delaySeconds: d.delaySeconds,
+      });
+    }
+  }
+
+  /** The newest unexpired cached state for `cacheKey`, with the task run it came from. */
+  async findCachedState(tx: Tx, cacheKey: string, now: Date): Promise<(StateRecord & { taskRunId: string }) | null> {
+    const rows = await tx.query(
+      `SELECT s.* FROM "task_run_state_cache" c JOIN "task_run_state" s ON s."id" = c."taskRunStateId"
+       WHERE c."cacheKey" = ? AND (c."cacheExpiration" IS NULL OR c."cacheExpiration" > ?)
+       ORDER BY c."created" DESC LIMIT 1`,
+      [cacheKey, tx.codec.encodeTimestamp(now)],
+    );
+    if (!rows[0]) return null;
+    return { ...this.decodeState('task', rows[0]), taskRunId: String(rows[0].taskRunId) };
+  }
+
+  async insertCacheEntry(tx: Tx, cacheKey: string, expiration: Date | null, stateId: string, now: Date): Promise<void> {
+    await tx.execute(
+      `INSERT INTO "task_run_state_cache" ("id", "created", "cacheKey", "cacheExpiration", "taskRunStateId") VALUES (?, ?, ?, ?, ?)`,
+      [uuid7(now.getTime()), tx.codec.encodeTimestamp(now), cacheKey, tx.codec.encodeTimestamp(expiration), stateId],
+    );
+  }
+
+  /** The limits on `tags`, locked until commit, in tag order (a fixed lock order avoids deadlocks). */
+  async lockConcurrencyLimits(tx: Tx, tags: string[]): Promise<ConcurrencyLimitRecord[]> {
+    const unique = [...new Set(tags)].sort();
+    const rows = await tx.query(
+      `SELECT * FROM "concurrency_limit" WHERE "tag" IN (${unique.map(() => '?').join(', ')}) ORDER BY "tag"${tx.forUpdate}`,
+      unique,
+    );
+    return rows.map((row) => tx.codec.decodeRow<ConcurrencyLimitRecord>(this.limitCodec, row));
+  }
+
+  async saveConcurrencySlots(tx: Tx, limitId: string, slots: string[], now: Date): Promise<void> {
+    await tx.execute(`UPDATE "concurrency_limit" SET "activeSlots" = ?, "updated" = ? WHERE "id" = ?`, [
+      JSON.stringify(slots),
+      tx.codec.encodeTimestamp(now),
+      limitId,
+    ]);
+  }
+
+  /** Inserts a row given as entity properties (columns not given take NULL). */
+  async insertRow(q: Queryable, codec: EntityCodec, values: Record<string, unknown>): Promise<void> {
+    const columns = codec.columns.filter((c) => c in values);
+    const sql = `INSERT INTO "${codec.table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+    await q.execute(
+      sql,
+      columns.map((c) => q.codec.encode(codec.kinds.get(c), values[c])),
+    );
+  }
+}

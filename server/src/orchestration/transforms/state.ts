@@ -1,0 +1,45 @@
+/**
+ * The state that gets written: built from the surviving proposal with a fresh id, a timestamp that is
+ * unique and increasing per run, and the run ids filled into `stateDetails`; then denormalised onto
+ * the run row so lists never join the state tables.
+ */
+import { uuid7 } from '../../db/ids';
+import type { OrchestrationContext } from '../context';
+import type { ProposedState, StateRecord } from '../records';
+import type { GlobalTransform } from './transform';
+
+export function buildValidatedState(ctx: OrchestrationContext, proposed: ProposedState): StateRecord {
+  let timestamp = ctx.now();
+  const previous = ctx.initialState?.timestamp;
+  // Unique (runId, timestamp): a transition in the same millisecond as the last one moves 1 ms later.
+  if (previous && timestamp.getTime() <= previous.getTime()) timestamp = new Date(previous.getTime() + 1);
+  const stateDetails = { ...proposed.stateDetails };
+  if (ctx.kind === 'flow') {
+    stateDetails.flowRunId = ctx.run.id;
+  } else {
+    stateDetails.taskRunId = ctx.run.id;
+    if (ctx.run.flowRunId) stateDetails.flowRunId = ctx.run.flowRunId;
+  }
+  if (proposed.type === 'SCHEDULED' && !stateDetails.scheduledTime)
+    stateDetails.scheduledTime = timestamp.toISOString();
+  return {
+    id: uuid7(timestamp.getTime()),
+    type: proposed.type,
+    name: proposed.name,
+    timestamp,
+    message: proposed.message,
+    stateDetails,
+    data: proposed.data ?? null,
+  };
+}
+
+export const SetRunState: GlobalTransform = {
+  name: 'SetRunState',
+  apply(ctx, state) {
+    ctx.run.stateId = state.id;
+    ctx.run.stateType = state.type;
+    ctx.run.stateName = state.name;
+    ctx.run.stateTimestamp = state.timestamp;
+    ctx.run.updated = state.timestamp;
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * A running Rigel server: the database, the services, the HTTP listener with the events WebSocket and
+ * the cross-process change feed. `startServer` is what `rigel-server start`, `npm start`, the SDK's
+ * test helpers and the specs use; `stop()` closes everything in order.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type AppOptions } from './app';
+import { attachEvents, type EventsEndpoint } from './api/events';
+import { Database } from './db/database';
+import type { Clock } from './orchestration/clock';
+import { createServices, type Services } from './services';
+import { ChangeFeed } from './services/change-feed';
+import { loadSettings, type Settings } from './settings';
+
+export interface ServerOptions extends AppOptions {
+  settings?: Settings;
+  /** An already-open database (specs); otherwise `settings.databaseUrl` is opened and migrated. */
+  db?: Database;
+  clock?: Clock;
+  random?: () => number;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  apiUrl: string;
+  port: number;
+  http: Server;
+  services: Services;
+  feed: ChangeFeed;
+  events: EventsEndpoint;
+  stop(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const settings = options.settings ?? loadSettings();
+  const ownsDb = !options.db;
+  const db =
+    options.db ?? (await Database.open({ url: settings.databaseUrl, busyTimeoutMs: settings.sqliteBusyTimeoutMs }));
+  const services = createServices(db, { settings, clock: options.clock, random: options.random });
+  const app = createApp(services, options);
+  const http = createServer(app);
+  http.keepAliveTimeout = 65_000;
+  const feed = new ChangeFeed(
+    db,
+    services.events,
+    services.runs,
+    services.logs,
+    settings.eventsPollIntervalMs,
+    services.clock,
+  );
+  const events = attachEvents(http, services, feed, settings.apiKey);
+  const host = options.host ?? settings.serverHost;
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? settings.serverPort, host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let stopped = false;
+  return {
+    url,
+    apiUrl: `${url}/api`,
+    port,
+    http,
+    services,
+    feed,
+    events,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      feed.stop();
+      await events.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      services.events.complete();
+      if (ownsDb) await db.close();
+    },
+  };
+}

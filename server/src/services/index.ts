@@ -1,0 +1,63 @@
+/**
+ * The composition of the server's services around one database: the container routes, background
+ * loops, the SDK's ephemeral client and the specs all use.
+ */
+import type { Database } from '../db/database';
+import { systemClock, type Clock } from '../orchestration/clock';
+import { loadSettings, type Settings } from '../settings';
+import { ConcurrencyLimitsService } from './concurrency-limits.service';
+import { EventBus } from './events';
+import { FlowRunsService } from './flow-runs.service';
+import { FlowsService } from './flows.service';
+import { LogsService } from './logs.service';
+import { OrchestrationService } from './orchestration.service';
+import { RunsService } from './runs.service';
+import { TaskRunsService } from './task-runs.service';
+
+export interface Services {
+  db: Database;
+  settings: Settings;
+  clock: Clock;
+  events: EventBus;
+  orchestration: OrchestrationService;
+  flows: FlowsService;
+  runs: RunsService;
+  flowRuns: FlowRunsService;
+  taskRuns: TaskRunsService;
+  logs: LogsService;
+  concurrencyLimits: ConcurrencyLimitsService;
+}
+
+export interface ServiceOptions {
+  settings?: Settings;
+  clock?: Clock;
+  random?: () => number;
+  events?: EventBus;
+}
+
+export function createServices(db: Database, options: ServiceOptions = {}): Services {
+  const settings = options.settings ?? loadSettings();
+  const clock = options.clock ?? systemClock;
+  const events = options.events ?? new EventBus();
+  const orchestration = new OrchestrationService({
+    db,
+    events,
+    clock,
+    random: options.random,
+    settings: { taskConcurrencyWaitSeconds: settings.taskConcurrencyWaitSeconds },
+  });
+  const runs = new RunsService(db, orchestration, clock);
+  return {
+    db,
+    settings,
+    clock,
+    events,
+    orchestration,
+    runs,
+    flows: new FlowsService(db, clock),
+    flowRuns: new FlowRunsService(db, runs, orchestration, clock, settings.parametersLimitBytes),
+    taskRuns: new TaskRunsService(db, runs, orchestration, clock),
+    logs: new LogsService(db, events, clock),
+    concurrencyLimits: new ConcurrencyLimitsService(db, clock),
+  };
+}
