@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Runs the whole spec suite on SQLite, then again on PostgreSQL when RIGEL_TEST_DATABASE_URL is set.
+// Extra arguments go to mocha (`npm test -- --grep "retries"`). Each pass prints mocha's summary line
+// "N passed, N failed, N skipped"; a pass that prints none (it crashed) counts as a failure.
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const mocha = require.resolve('mocha/bin/mocha.js', { paths: [root] });
+const extra = process.argv.slice(2);
+
+const passes = [{ name: 'SQLite', env: { RIGEL_TEST_DIALECT: 'sqlite' } }];
+if (process.env.RIGEL_TEST_DATABASE_URL) {
+  passes.push({ name: 'PostgreSQL', env: { RIGEL_TEST_DIALECT: 'postgres' } });
+} else {
+  console.log('note: RIGEL_TEST_DATABASE_URL is not set, so the PostgreSQL pass is skipped');
+  console.log('      (e.g. RIGEL_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/rigel_test npm test)\n');
+}
+
+function run(pass) {
+  return new Promise((resolve) => {
+    console.log(`\n=== specs on ${pass.name} ===`);
+    const child = spawn(process.execPath, [mocha, ...extra], {
+      cwd: root,
+      env: { ...process.env, ...pass.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let summary = null;
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop();
+      for (const line of lines) {
+        const m = /^(\d+) passed, (\d+) failed, (\d+) skipped$/.exec(line.replace(/\x1b\[[0-9;]*m/g, '').trim());
+        if (m) summary = { passed: +m[1], failed: +m[2], skipped: +m[3] };
+      }
+    });
+    child.on('close', (code) => resolve({ pass, code, summary }));
+  });
+}
+
+(async () => {
+  const results = [];
+  for (const pass of passes) results.push(await run(pass));
+  let failed = false;
+  console.log('\n=== spec passes ===');
+  for (const { pass, code, summary } of results) {
+    if (!summary) {
+      failed = true;
+      console.log(`${pass.name}: crashed before reporting (exit code ${code})`);
+      continue;
+    }
+    if (code !== 0 || summary.failed > 0) failed = true;
+    console.log(`${pass.name}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
+  }
+  process.exit(failed ? 1 : 0);
+})();
