@@ -33,6 +33,7 @@ function run(pass) {
       const lines = buffer.split('\n');
       buffer = lines.pop();
       for (const line of lines) {
+        // eslint-disable-next-line no-control-regex
         const m = /^(\d+) passed, (\d+) failed, (\d+) skipped$/.exec(line.replace(/\x1b\[[0-9;]*m/g, '').trim());
         if (m) summary = { passed: +m[1], failed: +m[2], skipped: +m[3] };
       }

@@ -1,6 +1,7 @@
 import type { Services } from '../../services';
 import { defineRoute, type AnyRoute } from '../route';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const RIGEL_VERSION: string = (require('../../../package.json') as { version: string }).version;
 
 export function healthRoutes(services: Services): AnyRoute[] {

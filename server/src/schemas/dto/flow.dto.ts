@@ -2,6 +2,7 @@ import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength
 import { MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
 
 /** Names: printable, no control characters, no slashes (they appear in URLs and CLIs). */
+// eslint-disable-next-line no-control-regex
 export const NAME_PATTERN = /^[^\u0000-\u001f\u007f/%]+$/u;
 
 export class FlowCreateDto {
