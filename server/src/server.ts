@@ -11,6 +11,8 @@ import { Database } from './db/database';
 import type { Clock } from './orchestration/clock';
 import { createServices, type Services } from './services';
 import { ChangeFeed } from './services/change-feed';
+import { CrashedRunsService } from './services/crashed-runs';
+import type { LoopService } from './services/loop';
 import { loadSettings, type Settings } from './settings';
 
 export interface ServerOptions extends AppOptions {
@@ -32,6 +34,8 @@ export interface RunningServer {
   services: Services;
   feed: ChangeFeed;
   events: EventsEndpoint;
+  /** The background loops this process runs (none when `servicesEnabled` is false). */
+  loops: LoopService[];
   stop(): Promise<void>;
 }
 
@@ -58,6 +62,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     http.once('error', reject);
     http.listen(options.port ?? settings.serverPort, host, () => resolve());
   });
+  const loops: LoopService[] = settings.servicesEnabled
+    ? [
+        new CrashedRunsService(
+          db,
+          services.orchestration,
+          services.clock,
+          settings.heartbeatIntervalSeconds,
+          settings.crashedRunsLoopSeconds,
+        ),
+      ]
+    : [];
+  for (const loop of loops) loop.start();
   const port = (http.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let stopped = false;
@@ -69,9 +85,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     services,
     feed,
     events,
+    loops,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await Promise.all(loops.map((loop) => loop.stop()));
       feed.stop();
       await events.close();
       http.closeAllConnections();

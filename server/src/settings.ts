@@ -27,6 +27,12 @@ export interface Settings {
   eventsPollIntervalMs: number;
   /** How long SQLite waits for another process's write lock, in ms. */
   sqliteBusyTimeoutMs: number;
+  /** How often a flow-run process sends a heartbeat; a run silent for 3 intervals is Crashed. */
+  heartbeatIntervalSeconds: number;
+  /** How often the server's crashed-run service looks for runs whose heartbeat stopped. */
+  crashedRunsLoopSeconds: number;
+  /** Run the background services (crashed runs, …) in this server process. */
+  servicesEnabled: boolean;
 }
 
 const ENV_KEYS: Record<keyof Settings, string> = {
@@ -43,6 +49,9 @@ const ENV_KEYS: Record<keyof Settings, string> = {
   taskConcurrencyWaitSeconds: 'RIGEL_TASK_CONCURRENCY_WAIT_SECONDS',
   eventsPollIntervalMs: 'RIGEL_EVENTS_POLL_INTERVAL_MS',
   sqliteBusyTimeoutMs: 'RIGEL_SQLITE_BUSY_TIMEOUT_MS',
+  heartbeatIntervalSeconds: 'RIGEL_HEARTBEAT_INTERVAL_SECONDS',
+  crashedRunsLoopSeconds: 'RIGEL_SERVICES_CRASHED_RUNS_LOOP_SECONDS',
+  servicesEnabled: 'RIGEL_SERVICES_ENABLED',
 };
 
 export const SETTING_ENV_KEYS: Readonly<Record<keyof Settings, string>> = ENV_KEYS;
@@ -86,5 +95,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ),
     eventsPollIntervalMs: numberSetting(get('eventsPollIntervalMs'), 500, ENV_KEYS.eventsPollIntervalMs),
     sqliteBusyTimeoutMs: numberSetting(get('sqliteBusyTimeoutMs'), 10000, ENV_KEYS.sqliteBusyTimeoutMs),
+    heartbeatIntervalSeconds: numberSetting(get('heartbeatIntervalSeconds'), 30, ENV_KEYS.heartbeatIntervalSeconds),
+    crashedRunsLoopSeconds: numberSetting(get('crashedRunsLoopSeconds'), 15, ENV_KEYS.crashedRunsLoopSeconds),
+    servicesEnabled: !/^(0|false|no|off)$/i.test(get('servicesEnabled') ?? ''),
   };
 }

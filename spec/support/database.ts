@@ -17,6 +17,7 @@ const TABLES = [
   'flow_run',
   'flow',
   'concurrency_limit',
+  'result',
 ];
 
 export function testDatabaseUrl(): string {

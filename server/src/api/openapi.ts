@@ -209,6 +209,14 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
       taskRunId: uuid(true),
     },
   },
+  ResultInfo: {
+    type: 'object',
+    properties: { key: str(), created: time(), serializer: str(), size: { type: 'integer' } },
+  },
+  Result: {
+    type: 'object',
+    properties: { key: str(), created: time(), serializer: str(), data: str(), size: { type: 'integer' } },
+  },
   ConcurrencyLimit: {
     type: 'object',
     properties: {

@@ -11,6 +11,7 @@ import { FlowRunsService } from './flow-runs.service';
 import { FlowsService } from './flows.service';
 import { LogsService } from './logs.service';
 import { OrchestrationService } from './orchestration.service';
+import { ResultsService } from './results.service';
 import { RunsService } from './runs.service';
 import { TaskRunsService } from './task-runs.service';
 
@@ -26,6 +27,7 @@ export interface Services {
   taskRuns: TaskRunsService;
   logs: LogsService;
   concurrencyLimits: ConcurrencyLimitsService;
+  results: ResultsService;
 }
 
 export interface ServiceOptions {
@@ -59,5 +61,6 @@ export function createServices(db: Database, options: ServiceOptions = {}): Serv
     taskRuns: new TaskRunsService(db, runs, orchestration, clock),
     logs: new LogsService(db, events, clock),
     concurrencyLimits: new ConcurrencyLimitsService(db, clock),
+    results: new ResultsService(db, clock),
   };
 }

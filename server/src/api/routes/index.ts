@@ -5,6 +5,7 @@ import { flowRunsRoutes } from './flow-runs.routes';
 import { flowsRoutes } from './flows.routes';
 import { healthRoutes } from './health.routes';
 import { logsRoutes } from './logs.routes';
+import { resultsRoutes } from './results.routes';
 import { statesRoutes } from './states.routes';
 import { taskRunsRoutes } from './task-runs.routes';
 
@@ -18,5 +19,6 @@ export function allRoutes(services: Services): AnyRoute[] {
     ...statesRoutes(services),
     ...logsRoutes(services),
     ...concurrencyLimitsRoutes(services),
+    ...resultsRoutes(services),
   ];
 }

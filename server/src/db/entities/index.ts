@@ -4,6 +4,7 @@ import { FlowRunEntity } from './flow-run.entity';
 import { FlowEntity } from './flow.entity';
 import { LogEntity } from './log.entity';
 import { OrchestrationDecisionEntity } from './orchestration-decision.entity';
+import { ResultEntity } from './result.entity';
 import { TaskRunStateCacheEntity } from './task-run-state-cache.entity';
 import { TaskRunStateEntity } from './task-run-state.entity';
 import { TaskRunEntity } from './task-run.entity';
@@ -15,6 +16,7 @@ export {
   FlowRunStateEntity,
   LogEntity,
   OrchestrationDecisionEntity,
+  ResultEntity,
   TaskRunEntity,
   TaskRunStateCacheEntity,
   TaskRunStateEntity,
@@ -30,4 +32,5 @@ export const ENTITIES = [
   OrchestrationDecisionEntity,
   LogEntity,
   ConcurrencyLimitEntity,
+  ResultEntity,
 ];

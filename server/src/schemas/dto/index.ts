@@ -7,3 +7,4 @@ export * from './filters.dto';
 export * from './log.dto';
 export * from './concurrency-limit.dto';
 export * from './states-query.dto';
+export * from './result.dto';

@@ -1,0 +1,57 @@
+/**
+ * Crashed-run detection (reliability.md promise 2): a flow run whose process stopped sending
+ * heartbeats for 3 intervals (killed with SIGKILL, machine lost) is moved to CRASHED through the
+ * orchestration rules, with the reason recorded; its running task runs follow. Also runs when a server
+ * starts on a database that ephemeral scripts wrote.
+ */
+import type { Database } from '../db/database';
+import type { Clock } from '../orchestration/clock';
+import { LoopService } from './loop';
+import type { OrchestrationService } from './orchestration.service';
+
+export const MISSED_HEARTBEATS = 3;
+
+export class CrashedRunsService extends LoopService {
+  readonly name = 'crashed-run detection';
+
+  constructor(
+    private readonly db: Database,
+    private readonly orchestration: OrchestrationService,
+    private readonly clock: Clock,
+    private readonly heartbeatIntervalSeconds: number,
+    loopSeconds: number,
+    log?: (message: string, error?: unknown) => void,
+  ) {
+    super(loopSeconds, log);
+  }
+
+  /** Crashes every silent run; returns the ids of the flow runs it crashed. */
+  async runOnce(now: Date = this.clock()): Promise<string[]> {
+    const silentFor = this.heartbeatIntervalSeconds * MISSED_HEARTBEATS;
+    const cutoff = new Date(now.getTime() - silentFor * 1000);
+    const encoded = this.db.codec.encodeTimestamp(cutoff);
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT "id" FROM "flow_run" WHERE "stateType" IN ('RUNNING', 'CANCELLING')
+       AND COALESCE("heartbeatTime", "stateTimestamp") < ? ORDER BY "id" LIMIT 500`,
+      [encoded],
+    );
+    const crashed: string[] = [];
+    for (const { id } of rows) {
+      const message = `No heartbeat for more than ${silentFor} s: the process running this flow run stopped (killed, or its machine was lost)`;
+      const outcome = await this.orchestration.setState('flow', id, { type: 'CRASHED', message });
+      if (!outcome.written) continue;
+      crashed.push(id);
+      const tasks = await this.db.query<{ id: string }>(
+        `SELECT "id" FROM "task_run" WHERE "flowRunId" = ? AND "stateType" = 'RUNNING'`,
+        [id],
+      );
+      for (const task of tasks) {
+        await this.orchestration.setState('task', task.id, {
+          type: 'CRASHED',
+          message: `Its flow run ${id} crashed: ${message}`,
+        });
+      }
+    }
+    return crashed;
+  }
+}
