@@ -34,6 +34,11 @@ export class EventBus {
   readonly events$: Observable<RigelEvent> = this.subject.asObservable();
 
   /** Publishes `event` unless it was already delivered; returns whether it was. */
+  /** Whether anyone listens (publishers skip building payloads when nobody does). */
+  get observed(): boolean {
+    return this.subject.observed;
+  }
+
   publish(event: RigelEvent): boolean {
     const key = `${event.type}:${event.payload.id}:${event.occurred}`;
     if (this.delivered.has(key)) return false;

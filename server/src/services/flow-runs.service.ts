@@ -8,7 +8,7 @@ import type { Database, Tx } from '../db/database';
 import { FlowRunEntity, TaskRunEntity } from '../db/entities';
 import { uuid7 } from '../db/ids';
 import type { Clock } from '../orchestration/clock';
-import type { RunRecord } from '../orchestration/records';
+import type { RunRecord, StateRecord } from '../orchestration/records';
 import type { FlowRunHistoryDto } from '../schemas/dto/filters.dto';
 import type { FlowRunCreateDto, FlowRunUpdateDto } from '../schemas/dto/flow-run.dto';
 import { ObjectNotFoundError, PayloadTooLargeError, ValidationFailedError } from '../schemas/errors';
@@ -16,7 +16,7 @@ import type { OrchestrationResult, StateProposal } from '../schemas/states';
 import { Where } from './filters';
 import { ChangeSet, type OrchestrationService } from './orchestration.service';
 import type { RunsService } from './runs.service';
-import type { ApiRun } from './serializers';
+import { runToApi, type ApiRun } from './serializers';
 
 export const MAX_HISTORY_BUCKETS = 500;
 
@@ -78,12 +78,35 @@ export async function proposeFirstState(
   run: RunRecord,
   proposal: StateProposal | undefined,
   changes: ChangeSet,
-): Promise<OrchestrationResult> {
+): Promise<{ result: OrchestrationResult; run: RunRecord; state: StateRecord | null }> {
   const outcome = await orchestration.transition(tx, kind, run, proposal ?? { type: 'PENDING' }, {}, changes);
-  if (!outcome.written) {
-    await orchestration.transition(tx, kind, outcome.run, { type: 'PENDING' }, { force: true }, changes);
-  }
-  return outcome.result;
+  if (outcome.written) return { result: outcome.result, run: outcome.run, state: outcome.state };
+  const pending = await orchestration.transition(tx, kind, outcome.run, { type: 'PENDING' }, { force: true }, changes);
+  return { result: outcome.result, run: pending.run, state: pending.state };
+}
+
+/** Creates a run in one transaction (row, then first state) and publishes the change after commit. */
+export async function createRun(
+  db: Database,
+  orchestration: OrchestrationService,
+  runs: RunsService,
+  kind: 'flow' | 'task',
+  insert: (tx: Tx) => Promise<{ id: string; created: boolean }>,
+  proposal: StateProposal | undefined,
+  clock: Clock,
+): Promise<CreateRunResult> {
+  const changes = new ChangeSet();
+  const outcome = await db.transaction(async (tx) => {
+    changes.clear();
+    const { id, created } = await insert(tx);
+    if (!created) return { id, created, first: null };
+    const run = (await orchestration.store.lockRun(tx, kind, id))!;
+    return { id, created, first: await proposeFirstState(orchestration, tx, kind, run, proposal, changes) };
+  });
+  orchestration.publish(changes);
+  if (!outcome.first) return { run: await runs.read(kind, outcome.id), created: false };
+  const { result, run, state } = outcome.first;
+  return { run: runToApi(kind, run, state, clock()), created: true, orchestrationResult: result };
 }
 
 export class FlowRunsService {
@@ -100,14 +123,11 @@ export class FlowRunsService {
     if (Buffer.byteLength(JSON.stringify(parameters)) > this.parametersLimitBytes) {
       throw new PayloadTooLargeError(this.parametersLimitBytes, 'parameters');
     }
-    const changes = new ChangeSet();
-    const result = await this.db.transaction(async (tx) => {
-      changes.clear();
+    const insert = async (tx: Tx) => {
       const flow = await tx.query(`SELECT "id" FROM "flow" WHERE "id" = ?`, [dto.flowId]);
       if (!flow[0]) throw new ObjectNotFoundError('Flow', dto.flowId);
-      const now = this.clock();
       const values = {
-        ...newRunValues(now, dto.name ?? readableRunName(), dto.tags, dto.empiricalPolicy),
+        ...newRunValues(this.clock(), dto.name ?? readableRunName(), dto.tags, dto.empiricalPolicy),
         flowId: dto.flowId,
         flowVersion: dto.flowVersion ?? null,
         parameters,
@@ -117,32 +137,15 @@ export class FlowRunsService {
         infrastructurePid: dto.infrastructurePid ?? null,
         autoScheduled: false,
       };
-      const { id, created } = await insertRun(
-        tx,
-        this.db,
-        'flow_run',
-        values,
-        '("flowId", "idempotencyKey")',
-        async () => {
-          const rows = await tx.query<{ id: string }>(
-            `SELECT "id" FROM "flow_run" WHERE "flowId" = ? AND "idempotencyKey" = ?`,
-            [dto.flowId, dto.idempotencyKey ?? null],
-          );
-          return rows[0]?.id ?? null;
-        },
-      );
-      if (!created) return { created, orchestrationResult: undefined, id };
-      const run = (await this.orchestration.store.lockRun(tx, 'flow', id))!;
-      const orchestrationResult = await proposeFirstState(this.orchestration, tx, 'flow', run, dto.state, changes);
-      return { created, orchestrationResult, id };
-    });
-    this.orchestration.publish(changes);
-    const run = await this.runs.read('flow', result.id);
-    return {
-      run,
-      created: result.created,
-      ...(result.orchestrationResult ? { orchestrationResult: result.orchestrationResult } : {}),
+      return insertRun(tx, this.db, 'flow_run', values, '("flowId", "idempotencyKey")', async () => {
+        const rows = await tx.query<{ id: string }>(`SELECT "id" FROM "flow_run" WHERE "flowId" = ? AND "idempotencyKey" = ?`, [
+          dto.flowId,
+          dto.idempotencyKey ?? null,
+        ]);
+        return rows[0]?.id ?? null;
+      });
     };
+    return createRun(this.db, this.orchestration, this.runs, 'flow', insert, dto.state, this.clock);
   }
 
   async update(id: string, dto: FlowRunUpdateDto): Promise<ApiRun> {

@@ -182,6 +182,7 @@ export class OrchestrationService {
 
   /** Publishes committed changes to live subscribers. */
   publish(changes: ChangeSet): void {
+    if (!this.deps.events.observed) return;
     const now = this.clock();
     for (const { kind, run, state } of changes.entries()) {
       this.deps.events.publish({
