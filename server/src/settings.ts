@@ -33,6 +33,8 @@ export interface Settings {
   crashedRunsLoopSeconds: number;
   /** Run the background services (crashed runs, …) in this server process. */
   servicesEnabled: boolean;
+  /** How long the SDK's HTTP client keeps retrying an unreachable API before the run is Crashed. */
+  clientRetryBudgetSeconds: number;
 }
 
 const ENV_KEYS: Record<keyof Settings, string> = {
@@ -52,6 +54,7 @@ const ENV_KEYS: Record<keyof Settings, string> = {
   heartbeatIntervalSeconds: 'RIGEL_HEARTBEAT_INTERVAL_SECONDS',
   crashedRunsLoopSeconds: 'RIGEL_SERVICES_CRASHED_RUNS_LOOP_SECONDS',
   servicesEnabled: 'RIGEL_SERVICES_ENABLED',
+  clientRetryBudgetSeconds: 'RIGEL_CLIENT_RETRY_BUDGET_SECONDS',
 };
 
 export const SETTING_ENV_KEYS: Readonly<Record<keyof Settings, string>> = ENV_KEYS;
@@ -98,5 +101,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     heartbeatIntervalSeconds: numberSetting(get('heartbeatIntervalSeconds'), 30, ENV_KEYS.heartbeatIntervalSeconds),
     crashedRunsLoopSeconds: numberSetting(get('crashedRunsLoopSeconds'), 15, ENV_KEYS.crashedRunsLoopSeconds),
     servicesEnabled: !/^(0|false|no|off)$/i.test(get('servicesEnabled') ?? ''),
+    clientRetryBudgetSeconds: numberSetting(get('clientRetryBudgetSeconds'), 60, ENV_KEYS.clientRetryBudgetSeconds),
   };
 }

@@ -1,0 +1,197 @@
+/**
+ * The HTTP transport: keep-alive connections, the API key as a bearer token, and retries with
+ * exponential backoff and jitter on connection errors, 429, 502, 503 and 504 — safe because every call
+ * is idempotent (idempotency keys, unique task keys, transition ids). When the retry budget is spent
+ * the call fails with ApiUnreachableError and the engine ends the run Crashed.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { errorFromBody, type ErrorBody, type OrchestrationResult, type StateProposal } from '@rigel/server';
+import { ApiUnreachableError } from '../errors';
+import type {
+  CreatedRun,
+  FlowRun,
+  FlowRunCreate,
+  LogLine,
+  OrchestrationClient,
+  StoredResult,
+  TaskRun,
+  TaskRunCreate,
+} from './types';
+
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const RETRY_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ECONNABORTED',
+]);
+
+export interface HttpClientOptions {
+  apiUrl: string;
+  apiKey?: string;
+  retryBudgetSeconds?: number;
+  /** Per-request timeout in ms. */
+  timeoutMs?: number;
+}
+
+interface RawResponse {
+  status: number;
+  body: unknown;
+  retryAfterSeconds?: number;
+}
+
+export class HttpClient implements OrchestrationClient {
+  readonly mode = 'remote' as const;
+  readonly target: string;
+  private readonly base: URL;
+  private readonly agent: HttpAgent;
+  private readonly budgetMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.base = new URL(options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`);
+    this.target = options.apiUrl;
+    const agentOptions = { keepAlive: true, maxSockets: 64, keepAliveMsecs: 10_000 };
+    this.agent = this.base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+    this.budgetMs = (options.retryBudgetSeconds ?? 60) * 1000;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  private send(method: string, path: string, body?: unknown): Promise<RawResponse> {
+    const url = new URL(path.replace(/^\//, ''), this.base);
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers: Record<string, string | number> = { accept: 'application/json' };
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = payload.length;
+    }
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<RawResponse>((resolve, reject) => {
+      const req = request(
+        url,
+        { method, headers, agent: this.agent, timeout: this.timeoutMs },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = undefined;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              parsed = text;
+            }
+            const retryAfter = Number(res.headers['retry-after']);
+            resolve({
+              status: res.statusCode ?? 0,
+              body: parsed,
+              retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
+            });
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** Sends with retries; resolves to the parsed body of a 2xx answer, throws a typed error otherwise. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const started = Date.now();
+    let lastProblem = '';
+    for (let attempt = 0; ; attempt++) {
+      let waitMs: number;
+      try {
+        const response = await this.send(method, path, body);
+        if (response.status >= 200 && response.status < 300) return response.body as T;
+        if (!RETRY_STATUSES.has(response.status)) {
+          const errorBody = response.body as ErrorBody;
+          if (errorBody?.error?.code) throw errorFromBody(errorBody);
+          throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
+        }
+        lastProblem = `HTTP ${response.status}`;
+        waitMs = (response.retryAfterSeconds ?? 0) * 1000;
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        if (!RETRY_CODES.has(code)) throw error;
+        lastProblem = `${code} (${(error as Error).message})`;
+        waitMs = 0;
+      }
+      const backoff = Math.min(5000, 100 * 2 ** attempt) * (0.5 + Math.random());
+      const delay = Math.max(waitMs, backoff);
+      if (Date.now() - started + delay > this.budgetMs) {
+        throw new ApiUnreachableError(this.target, Math.round((Date.now() - started) / 1000), lastProblem);
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  getOrCreateFlow(name: string) {
+    return this.call<{ id: string; name: string }>('POST', 'flows', { name });
+  }
+
+  async createFlowRun(input: FlowRunCreate): Promise<CreatedRun<FlowRun>> {
+    return this.created(
+      await this.call<FlowRun & { orchestrationResult?: OrchestrationResult }>('POST', 'flow-runs', input),
+    );
+  }
+
+  readFlowRun(id: string) {
+    return this.call<FlowRun>('GET', `flow-runs/${id}`);
+  }
+
+  setFlowRunState(id: string, state: StateProposal, force = false) {
+    return this.call<OrchestrationResult>('POST', `flow-runs/${id}/set-state`, { state, ...(force ? { force } : {}) });
+  }
+
+  async createTaskRun(input: TaskRunCreate): Promise<CreatedRun<TaskRun>> {
+    return this.created(
+      await this.call<TaskRun & { orchestrationResult?: OrchestrationResult }>('POST', 'task-runs', input),
+    );
+  }
+
+  readTaskRun(id: string) {
+    return this.call<TaskRun>('GET', `task-runs/${id}`);
+  }
+
+  setTaskRunState(id: string, state: StateProposal, force = false) {
+    return this.call<OrchestrationResult>('POST', `task-runs/${id}/set-state`, { state, ...(force ? { force } : {}) });
+  }
+
+  async heartbeat(flowRunId: string): Promise<void> {
+    await this.call('POST', `flow-runs/${flowRunId}/heartbeat`);
+  }
+
+  async sendLogs(lines: LogLine[]): Promise<void> {
+    if (lines.length) await this.call('POST', 'logs', lines);
+  }
+
+  async putResult(key: string, result: StoredResult): Promise<void> {
+    await this.call('PUT', `results/${encodeURIComponent(key)}`, result);
+  }
+
+  async getResult(key: string): Promise<StoredResult> {
+    const { serializer, data } = await this.call<StoredResult>('GET', `results/${encodeURIComponent(key)}`);
+    return { serializer, data };
+  }
+
+  /** Splits a create answer into the run and its first orchestration result. */
+  private created<T extends { orchestrationResult?: OrchestrationResult }>(
+    body: T,
+  ): CreatedRun<Omit<T, 'orchestrationResult'>> {
+    const { orchestrationResult, ...run } = body;
+    return { run, created: orchestrationResult !== undefined, ...(orchestrationResult ? { orchestrationResult } : {}) };
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
+  }
+}

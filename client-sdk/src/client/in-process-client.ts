@@ -1,0 +1,96 @@
+/**
+ * Ephemeral mode: the server's services called in-process on the local database (same rules, same
+ * code path minus HTTP), so a plain `node my-flow.js` persists its runs and a dashboard started later
+ * shows them. Several scripts and a running server may share the SQLite file.
+ */
+import { Database, type Settings, type StateProposal } from '@rigel/server';
+import { createServices, type Services } from '@rigel/server/services';
+import type { FlowRunCreateDto } from '@rigel/server/schemas/dto/flow-run.dto';
+import type { TaskRunCreateDto } from '@rigel/server/schemas/dto/task-run.dto';
+import type {
+  CreatedRun,
+  FlowRun,
+  FlowRunCreate,
+  LogLine,
+  OrchestrationClient,
+  StoredResult,
+  TaskRun,
+  TaskRunCreate,
+} from './types';
+
+export class InProcessClient implements OrchestrationClient {
+  readonly mode = 'ephemeral' as const;
+  readonly target: string;
+  private services: Promise<Services> | null = null;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly existing?: Services,
+  ) {
+    this.target = settings.databaseUrl;
+  }
+
+  private open(): Promise<Services> {
+    this.services ??= this.existing
+      ? Promise.resolve(this.existing)
+      : Database.open({ url: this.settings.databaseUrl, busyTimeoutMs: this.settings.sqliteBusyTimeoutMs }).then((db) =>
+          createServices(db, { settings: this.settings }),
+        );
+    return this.services;
+  }
+
+  async getOrCreateFlow(name: string) {
+    const { flow } = await (await this.open()).flows.create({ name });
+    return flow;
+  }
+
+  async createFlowRun(input: FlowRunCreate): Promise<CreatedRun<FlowRun>> {
+    const result = await (await this.open()).flowRuns.create(input as FlowRunCreateDto);
+    return result as unknown as CreatedRun<FlowRun>;
+  }
+
+  async readFlowRun(id: string): Promise<FlowRun> {
+    return (await (await this.open()).runs.read('flow', id)) as unknown as FlowRun;
+  }
+
+  async setFlowRunState(id: string, state: StateProposal, force = false) {
+    return (await (await this.open()).orchestration.setState('flow', id, state, { force })).result;
+  }
+
+  async createTaskRun(input: TaskRunCreate): Promise<CreatedRun<TaskRun>> {
+    const result = await (await this.open()).taskRuns.create(input as TaskRunCreateDto);
+    return result as unknown as CreatedRun<TaskRun>;
+  }
+
+  async readTaskRun(id: string): Promise<TaskRun> {
+    return (await (await this.open()).runs.read('task', id)) as unknown as TaskRun;
+  }
+
+  async setTaskRunState(id: string, state: StateProposal, force = false) {
+    return (await (await this.open()).orchestration.setState('task', id, state, { force })).result;
+  }
+
+  async heartbeat(flowRunId: string): Promise<void> {
+    await (await this.open()).flowRuns.heartbeat(flowRunId);
+  }
+
+  async sendLogs(lines: LogLine[]): Promise<void> {
+    if (lines.length) await (await this.open()).logs.create(lines);
+  }
+
+  async putResult(key: string, result: StoredResult): Promise<void> {
+    await (await this.open()).results.put(key, result);
+  }
+
+  async getResult(key: string): Promise<StoredResult> {
+    const { serializer, data } = await (await this.open()).results.get(key);
+    return { serializer, data };
+  }
+
+  async close(): Promise<void> {
+    if (!this.services || this.existing) return;
+    const services = await this.services;
+    this.services = null;
+    await services.db.close();
+  }
+}

@@ -1,0 +1,103 @@
+/** The API shapes the SDK reads and writes (the server's contract, as seen by a client). */
+import type { OrchestrationResult, State, StateProposal, StateType } from '@rigel/server';
+
+interface RunBase {
+  id: string;
+  created: string;
+  updated: string;
+  name: string;
+  tags: string[];
+  empiricalPolicy: Record<string, unknown>;
+  stateType: StateType | null;
+  stateName: string | null;
+  state: State | null;
+  runCount: number;
+  startTime: string | null;
+  endTime: string | null;
+  totalRunTime: number;
+}
+
+export interface FlowRun extends RunBase {
+  flowId: string;
+  flowVersion: string | null;
+  parameters: Record<string, unknown>;
+  parentTaskRunId: string | null;
+  deploymentId: string | null;
+}
+
+export interface TaskRun extends RunBase {
+  flowRunId: string | null;
+  taskKey: string;
+  dynamicKey: string;
+  cacheKey: string | null;
+}
+
+export interface CreatedRun<T> {
+  run: T;
+  created: boolean;
+  /** The outcome of proposing the first state (absent when an existing run was returned). */
+  orchestrationResult?: OrchestrationResult;
+}
+
+export interface FlowRunCreate {
+  flowId: string;
+  name?: string;
+  flowVersion?: string;
+  parameters?: Record<string, unknown>;
+  tags?: string[];
+  idempotencyKey?: string;
+  parentTaskRunId?: string;
+  infrastructurePid?: string;
+  state?: StateProposal;
+  empiricalPolicy?: { retries?: number; retryDelaySeconds?: number };
+}
+
+export interface TaskRunCreate {
+  flowRunId?: string;
+  taskKey: string;
+  dynamicKey: string;
+  name?: string;
+  tags?: string[];
+  cacheKey?: string;
+  cacheExpiration?: string;
+  taskVersion?: string;
+  taskInputs?: Record<string, unknown>;
+  empiricalPolicy?: { retries?: number; retryDelaySeconds?: number | number[]; retryJitterFactor?: number };
+  state?: StateProposal;
+}
+
+export interface LogLine {
+  name: string;
+  level: number;
+  message: string;
+  timestamp: string;
+  flowRunId?: string;
+  taskRunId?: string;
+}
+
+export interface StoredResult {
+  serializer: string;
+  data: string;
+}
+
+/**
+ * One interface, two transports: HTTP to a Rigel server, or in-process calls on the local database
+ * (ephemeral mode). The run engine only ever talks to this.
+ */
+export interface OrchestrationClient {
+  readonly mode: 'remote' | 'ephemeral';
+  /** Where runs go, for messages (an API URL or a database path). */
+  readonly target: string;
+  getOrCreateFlow(name: string): Promise<{ id: string; name: string }>;
+  createFlowRun(input: FlowRunCreate): Promise<CreatedRun<FlowRun>>;
+  readFlowRun(id: string): Promise<FlowRun>;
+  setFlowRunState(id: string, state: StateProposal, force?: boolean): Promise<OrchestrationResult>;
+  createTaskRun(input: TaskRunCreate): Promise<CreatedRun<TaskRun>>;
+  readTaskRun(id: string): Promise<TaskRun>;
+  setTaskRunState(id: string, state: StateProposal, force?: boolean): Promise<OrchestrationResult>;
+  heartbeat(flowRunId: string): Promise<void>;
+  sendLogs(lines: LogLine[]): Promise<void>;
+  putResult(key: string, result: StoredResult): Promise<void>;
+  getResult(key: string): Promise<StoredResult>;
+  close(): Promise<void>;
+}

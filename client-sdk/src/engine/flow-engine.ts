@@ -1,0 +1,261 @@
+/**
+ * Flow runs (orchestration.md §8): create the run (Pending), propose RUNNING (obeying WAIT), run the
+ * body, wait for the tasks it submitted, propose COMPLETED with a result reference or FAILED — and
+ * when the server answers AwaitingRetry, wait until its time and run the body again. Task calls keep
+ * their identity across attempts (durable resume). A flow called inside a flow is a subflow: a task run
+ * in the parent stands for it and mirrors its states.
+ */
+import { randomUUID } from 'node:crypto';
+import type { State, StateProposal } from '@rigel/server';
+import type { FlowRun } from '../client/types';
+import { ParameterValidationError, RunAbortedError, RunCrashedError, RunFailedError } from '../errors';
+import { ShippingLogger } from '../logging/run-logger';
+import type { FlowDefinition } from '../metadata/registry';
+import { coerceParameters } from '../metadata/parameters';
+import { currentScope, FlowRunContext, runInScope } from './context';
+import { startHeartbeat } from './heartbeat';
+import { runHooks } from './hooks';
+import { trackRun } from './interrupts';
+import { enableLogPrints } from './log-prints';
+import { proposeState, sleep } from './propose';
+import { loadResult, persistResult } from './results';
+import { TaskRunner } from './runner';
+import { flowId, runtime, type Runtime } from './runtime';
+import { toJsonParameters } from './serialization';
+import { isReturnedState } from './states';
+import { errorMessage, renderName, withTimeout } from './timeouts';
+
+export interface FlowCallOptions {
+  /** Resolve to the final state instead of the value (and do not throw when the run failed). */
+  returnState?: boolean;
+}
+
+export interface FlowCall {
+  definition: FlowDefinition;
+  thisArg: unknown;
+  args: unknown[];
+  options: FlowCallOptions;
+}
+
+interface Body {
+  value?: unknown;
+  error?: unknown;
+  proposal: StateProposal;
+}
+
+export async function callFlow(call: FlowCall): Promise<unknown> {
+  const rt = runtime();
+  const scope = currentScope();
+  const parent = scope.flow;
+  // The parent's call counter is read now, before any await, so subflow identity does not depend on timing.
+  const parentKey = parent
+    ? {
+        taskKey: `subflow:${call.definition.name}`,
+        dynamicKey: parent.nextDynamicKey(`subflow:${call.definition.name}`),
+      }
+    : null;
+  const { definition } = call;
+  const { options } = definition;
+  const checked =
+    options.validateParameters === false
+      ? { values: call.args, problems: [] }
+      : await coerceParameters(definition.params, call.args);
+  const parameters: Record<string, unknown> = {};
+  definition.params.forEach((p, i) => {
+    if (checked.values[i] !== undefined) parameters[p.name] = checked.values[i];
+  });
+
+  let parentTaskRunId: string | undefined;
+  if (parent && parentKey) {
+    const { run: parentTask } = await rt.client.createTaskRun({
+      flowRunId: parent.flowRun.id,
+      ...parentKey,
+      name: `${definition.name}-${parentKey.dynamicKey}`,
+      state: { type: 'PENDING' },
+    });
+    if (parentTask.state?.type === 'COMPLETED')
+      return finish(call, rt, parentTask.name, parentTask.state, undefined, undefined);
+    parentTaskRunId = parentTask.id;
+  }
+
+  const { run } = await rt.client.createFlowRun({
+    flowId: await flowId(rt, definition.name),
+    name: renderName(options.flowRunName, parameters),
+    flowVersion: definition.version,
+    parameters: toJsonParameters(parameters),
+    tags: [...new Set([...(options.tags ?? []), ...scope.tags])],
+    idempotencyKey: parentTaskRunId ? `subflow:${parentTaskRunId}` : randomUUID(),
+    ...(parentTaskRunId ? { parentTaskRunId } : {}),
+    empiricalPolicy: { retries: options.retries ?? 0, retryDelaySeconds: options.retryDelaySeconds ?? 0 },
+    state: { type: 'PENDING' },
+  });
+  const logger = new ShippingLogger(
+    { label: `flow run '${run.name}'`, name: 'rigel.flow_runs', flowRunId: run.id },
+    rt.shipper,
+    rt.logThreshold,
+  );
+  if (run.state?.type === 'COMPLETED') return finish(call, rt, run.name, run.state, undefined, undefined);
+
+  if (checked.problems.length > 0) {
+    const error = new ParameterValidationError(definition.name, checked.problems);
+    logger.error(error.message);
+    const answer = await proposeState(rt.client, 'flow', run.id, { type: 'FAILED', message: error.message });
+    await rt.shipper.flush();
+    return finish(call, rt, run.name, answer.state!, undefined, error);
+  }
+
+  const controller = new AbortController();
+  const untrack = trackRun(run.id, { kind: 'flow', client: rt.client, controller }, () => rt.shipper.flush());
+  const stopHeartbeat = startHeartbeat(rt.client, run.id, rt.settings.heartbeatIntervalSeconds);
+  const context = new FlowRunContext(
+    run,
+    definition,
+    rt.client,
+    parameters,
+    TaskRunner.from(options.taskRunner),
+    logger,
+    controller.signal,
+  );
+  try {
+    const { state, body } = await runAttempts(call, rt, context, checked.values, controller);
+    await runFinalHooks(definition, context.flowRun, state, body?.error, logger);
+    logger.info(`Finished in state ${state.name}${state.message ? `: ${state.message}` : ''}`);
+    await rt.shipper.flush();
+    return finish(call, rt, run.name, state, body?.value, body?.error);
+  } catch (error) {
+    if (
+      error instanceof RunAbortedError ||
+      error instanceof RunFailedError ||
+      error instanceof ParameterValidationError
+    )
+      throw error;
+    // An error outside user code (the API unreachable beyond the retry budget, a bug): the run crashed.
+    const message = `The engine failed outside user code: ${errorMessage(error)}`;
+    await proposeState(rt.client, 'flow', run.id, { type: 'CRASHED', message }).catch(() => undefined);
+    await rt.shipper.flush();
+    throw new RunCrashedError(message, { cause: error });
+  } finally {
+    stopHeartbeat();
+    untrack();
+  }
+}
+
+async function runAttempts(
+  call: FlowCall,
+  rt: Runtime,
+  context: FlowRunContext,
+  args: unknown[],
+  controller: AbortController,
+): Promise<{ state: State; body?: Body }> {
+  const { definition } = call;
+  const logger = context.logger;
+  for (let attempt = 1; ; attempt++) {
+    const start = await proposeState(
+      rt.client,
+      'flow',
+      context.flowRun.id,
+      { type: 'RUNNING' },
+      { signal: controller.signal },
+    );
+    if (start.status === 'ABORT') {
+      throw new RunAbortedError(
+        'flow',
+        context.flowRun.id,
+        start.details.type === 'abort' ? start.details.reason : 'aborted',
+      );
+    }
+    if (start.state?.type !== 'RUNNING') return { state: start.state! };
+    context.flowRun = { ...context.flowRun, state: start.state, stateType: 'RUNNING', stateName: start.state.name };
+    if (attempt === 1) logger.info(`Beginning flow run '${context.flowRun.name}' for flow '${definition.name}'`);
+    await runHooks(definition.options.onRunning, { run: context.flowRun, state: start.state }, logger);
+    context.resetForAttempt();
+    const body = await runBody(call, rt, context, args, controller);
+    const answer = await proposeState(rt.client, 'flow', context.flowRun.id, body.proposal);
+    const state = answer.state!;
+    if (answer.status === 'REJECT' && state.type === 'SCHEDULED') {
+      const at = state.stateDetails.scheduledTime ?? new Date().toISOString();
+      logger.info(`Attempt ${attempt} failed (${errorMessage(body.error)}); retrying at ${at}`);
+      await sleep(Date.parse(at) - Date.now(), controller.signal);
+      continue;
+    }
+    return { state, body };
+  }
+}
+
+async function runBody(
+  call: FlowCall,
+  rt: Runtime,
+  context: FlowRunContext,
+  args: unknown[],
+  controller: AbortController,
+): Promise<Body> {
+  const { definition } = call;
+  const logPrints = definition.options.logPrints ?? false;
+  if (logPrints) enableLogPrints();
+  try {
+    const value = await withTimeout(
+      () =>
+        runInScope(
+          { flow: context, task: undefined, logPrints },
+          () => definition.fn.apply(call.thisArg, args) as Promise<unknown>,
+        ),
+      definition.options.timeoutSeconds,
+      controller,
+      'flow',
+    );
+    // Submitted tasks finish before the flow does (their failures do not fail it unless awaited).
+    await Promise.all([...context.futures].map((f) => f.settled));
+    if (isReturnedState(value))
+      return { value: undefined, proposal: { type: value.type, name: value.name, message: value.message ?? null } };
+    const data = await persistResult(rt.client, value, definition.options.persistResult);
+    if (data.type === 'unpersisted' && definition.options.persistResult === undefined) {
+      context.logger.warning(`The flow's result was not persisted: ${data.reason}`);
+    }
+    return { value, proposal: { type: 'COMPLETED', data } };
+  } catch (error) {
+    await Promise.all([...context.futures].map((f) => f.settled));
+    const timedOut = (error as Error)?.name === 'RunTimeoutError';
+    context.logger.error(`The flow body raised ${errorMessage(error)}`);
+    return {
+      error,
+      proposal: { type: 'FAILED', name: timedOut ? 'TimedOut' : 'Failed', message: errorMessage(error) },
+    };
+  }
+}
+
+async function runFinalHooks(
+  definition: FlowDefinition,
+  run: FlowRun,
+  state: State,
+  error: unknown,
+  logger: ShippingLogger,
+): Promise<void> {
+  const { options } = definition;
+  const hooks =
+    state.type === 'COMPLETED'
+      ? options.onCompletion
+      : state.type === 'FAILED'
+        ? options.onFailure
+        : state.type === 'CANCELLED'
+          ? options.onCancellation
+          : state.type === 'CRASHED'
+            ? options.onCrashed
+            : undefined;
+  await runHooks(hooks, { run: { ...run, state, stateType: state.type, stateName: state.name }, state, error }, logger);
+}
+
+/** The caller's answer: the state (returnState), the value, or a RunFailedError carrying the cause. */
+async function finish(
+  call: FlowCall,
+  rt: Runtime,
+  runName: string,
+  state: State,
+  value: unknown,
+  error: unknown,
+): Promise<unknown> {
+  if (call.options.returnState) return state;
+  if (state.type === 'COMPLETED')
+    return value !== undefined || !state.data ? value : loadResult(rt.client, state.data, runName);
+  if (error instanceof ParameterValidationError) throw error;
+  throw new RunFailedError('flow', runName, state, error);
+}

@@ -1,0 +1,107 @@
+/**
+ * Futures of submitted task runs: `wait()` for the final state, `result()` for the value (or the
+ * error). Passing a future as an argument to another task records it as an upstream dependency and
+ * waits for it; `allowFailure(f)` lets the downstream task run even if the upstream failed.
+ */
+import type { State } from '@rigel/server';
+
+export interface TaskOutcome<T> {
+  state: State;
+  value?: T;
+  error?: unknown;
+  taskRunId: string | null;
+  name: string;
+}
+
+export class TaskFuture<T> {
+  /** Settles (never rejects) when the task run reaches a final state. */
+  readonly settled: Promise<TaskOutcome<T>>;
+  private outcome: TaskOutcome<T> | null = null;
+
+  constructor(promise: Promise<TaskOutcome<T>>) {
+    this.settled = promise.then((outcome) => (this.outcome = outcome));
+  }
+
+  /** The final state once known (null while running). */
+  get state(): State | null {
+    return this.outcome?.state ?? null;
+  }
+
+  get taskRunId(): string | null {
+    return this.outcome?.taskRunId ?? null;
+  }
+
+  /** Waits for the final state. */
+  async wait(): Promise<State> {
+    return (await this.settled).state;
+  }
+
+  /** Waits and returns the task's value; throws its error if it did not complete. */
+  async result(): Promise<T> {
+    const outcome = await this.settled;
+    if (outcome.state.type === 'COMPLETED') return outcome.value as T;
+    throw outcome.error ?? new Error(`Task run "${outcome.name}" ended ${outcome.state.name}`);
+  }
+}
+
+const ALLOW_FAILURE = Symbol('rigel.allowFailure');
+const UNMAPPED = Symbol('rigel.unmapped');
+
+export interface AllowFailure<T> {
+  readonly [ALLOW_FAILURE]: TaskFuture<T>;
+}
+
+export interface Unmapped<T> {
+  readonly [UNMAPPED]: T;
+}
+
+/** Lets a downstream task run even if this upstream future fails (it then receives the error). */
+export function allowFailure<T>(future: TaskFuture<T>): AllowFailure<T> {
+  return { [ALLOW_FAILURE]: future };
+}
+
+/** Passes the same value to every call of a `.map()` instead of iterating over it. */
+export function unmapped<T>(value: T): Unmapped<T> {
+  return { [UNMAPPED]: value };
+}
+
+export function isAllowFailure(value: unknown): value is AllowFailure<unknown> {
+  return typeof value === 'object' && value !== null && ALLOW_FAILURE in value;
+}
+
+export function isUnmapped(value: unknown): value is Unmapped<unknown> {
+  return typeof value === 'object' && value !== null && UNMAPPED in value;
+}
+
+export function unwrapAllowFailure(value: AllowFailure<unknown>): TaskFuture<unknown> {
+  return value[ALLOW_FAILURE];
+}
+
+export function unwrapUnmapped(value: Unmapped<unknown>): unknown {
+  return value[UNMAPPED];
+}
+
+/** Waits for all futures (or until `timeoutSeconds`): returns which are done and which are not. */
+export async function wait<T>(
+  futures: TaskFuture<T>[],
+  timeoutSeconds?: number,
+): Promise<{ done: TaskFuture<T>[]; notDone: TaskFuture<T>[] }> {
+  const all = Promise.all(futures.map((f) => f.settled));
+  if (timeoutSeconds === undefined) await all;
+  else {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, timeoutSeconds * 1000)))]);
+    clearTimeout(timer);
+  }
+  return { done: futures.filter((f) => f.state !== null), notDone: futures.filter((f) => f.state === null) };
+}
+
+/** Yields futures in the order they finish. */
+export async function* asCompleted<T>(futures: TaskFuture<T>[]): AsyncGenerator<TaskFuture<T>> {
+  const pending = new Map(futures.map((f, i) => [i, f.settled.then(() => i)]));
+  while (pending.size > 0) {
+    const index = await Promise.race(pending.values());
+    pending.delete(index);
+    yield futures[index]!;
+  }
+}

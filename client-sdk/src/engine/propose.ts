@@ -1,0 +1,54 @@
+/**
+ * Proposing a state and obeying the answer's WAIT: sleep `delaySeconds` and propose again (the same
+ * transition id, so a retried request is a no-op on the server). A REJECT that returns our own
+ * transition is an ACCEPT whose response was lost.
+ */
+import { randomUUID } from 'node:crypto';
+import type { OrchestrationResult, StateProposal } from '@rigel/server';
+import type { OrchestrationClient } from '../client/types';
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export function withTransitionId(state: StateProposal): StateProposal {
+  return { ...state, stateDetails: { ...state.stateDetails, transitionId: randomUUID() } };
+}
+
+/** Normalises an answer: our own transition coming back as "already made" counts as ACCEPT. */
+export function normalizeResult(result: OrchestrationResult, proposal: StateProposal): OrchestrationResult {
+  const ours = proposal.stateDetails?.transitionId;
+  if (result.status === 'REJECT' && ours && result.state?.stateDetails.transitionId === ours) {
+    return { ...result, status: 'ACCEPT', details: { type: 'accept' } };
+  }
+  return result;
+}
+
+export async function proposeState(
+  client: OrchestrationClient,
+  kind: 'flow' | 'task',
+  runId: string,
+  state: StateProposal,
+  options: { force?: boolean; signal?: AbortSignal } = {},
+): Promise<OrchestrationResult> {
+  const proposal = withTransitionId(state);
+  for (;;) {
+    const raw =
+      kind === 'flow'
+        ? await client.setFlowRunState(runId, proposal, options.force)
+        : await client.setTaskRunState(runId, proposal, options.force);
+    const result = normalizeResult(raw, proposal);
+    if (result.status !== 'WAIT' || result.details.type !== 'wait') return result;
+    await sleep(result.details.delaySeconds * 1000, options.signal);
+    if (options.signal?.aborted) return result;
+  }
+}

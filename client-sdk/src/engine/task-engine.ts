@@ -1,0 +1,268 @@
+/**
+ * Task runs (orchestration.md §8): create the run and propose RUNNING in one call (with the cache
+ * key), obey the answer — run, adopt a Cached or already-completed result, wait, or abort — then
+ * propose COMPLETED with a result reference or FAILED, and loop through AwaitingRetry while retries
+ * remain. A task whose upstream future failed does not run and says which upstream failed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { OrchestrationResult, State, StateProposal } from '@rigel/server';
+import type { OrchestrationClient, TaskRun } from '../client/types';
+import { RunAbortedError, UpstreamFailedError } from '../errors';
+import { ShippingLogger } from '../logging/run-logger';
+import type { TaskDefinition } from '../metadata/registry';
+import { currentScope, runInScope, type FlowRunContext, type TaskRunContext } from './context';
+import { isAllowFailure, TaskFuture, unwrapAllowFailure, type TaskOutcome } from './futures';
+import { runHooks } from './hooks';
+import { normalizeResult, proposeState, sleep, withTransitionId } from './propose';
+import { loadResult, persistResult } from './results';
+import { runtime, type Runtime } from './runtime';
+import { errorMessage, renderName, withTimeout } from './timeouts';
+
+export interface TaskCall {
+  definition: TaskDefinition;
+  thisArg: unknown;
+  args: unknown[];
+}
+
+interface Prepared {
+  rt: Runtime;
+  flow: FlowRunContext | undefined;
+  tags: readonly string[];
+  logPrints: boolean;
+  dynamicKey: string;
+}
+
+/** Fixes the call's identity synchronously, at call time, so numbering does not depend on timing. */
+function prepare(call: TaskCall): Prepared {
+  const scope = currentScope();
+  const flow = scope.flow;
+  const dynamicKey = flow ? flow.nextDynamicKey(call.definition.taskKey) : randomUUID();
+  return { rt: runtime(), flow, tags: scope.tags, logPrints: scope.logPrints, dynamicKey };
+}
+
+/** `await this.task(x)`: runs now and resolves to the value (or throws the task's error). */
+export async function callTask<T>(call: TaskCall): Promise<T> {
+  const outcome = await executeTask<T>(call, prepare(call));
+  if (outcome.state.type === 'COMPLETED') return outcome.value as T;
+  throw outcome.error ?? new Error(`Task run "${outcome.name}" ended ${outcome.state.name}`);
+}
+
+/** `this.task.submit(x)`: runs through the flow's task runner; returns a future at once. */
+export function submitTask<T>(call: TaskCall): TaskFuture<T> {
+  const prepared = prepare(call);
+  const work = () => executeTask<T>(call, prepared);
+  const future = new TaskFuture<T>(prepared.flow ? prepared.flow.runner.run(work) : work());
+  prepared.flow?.futures.add(future);
+  return future;
+}
+
+interface ResolvedArgs {
+  args: unknown[];
+  taskInputs: Record<string, { inputType: 'task_run'; id: string }[]>;
+  upstreamFailure?: UpstreamFailedError;
+}
+
+/** Waits for futures among the arguments (top level, and inside arrays) and records them as inputs. */
+async function resolveArgs(definition: TaskDefinition, args: unknown[]): Promise<ResolvedArgs> {
+  const taskInputs: ResolvedArgs['taskInputs'] = {};
+  let upstreamFailure: UpstreamFailedError | undefined;
+  const resolveOne = async (value: unknown, param: string): Promise<unknown> => {
+    const allow = isAllowFailure(value);
+    const future = allow ? unwrapAllowFailure(value) : value instanceof TaskFuture ? value : null;
+    if (!future) return value;
+    const outcome = await future.settled;
+    if (outcome.taskRunId) (taskInputs[param] ??= []).push({ inputType: 'task_run', id: outcome.taskRunId });
+    if (outcome.state.type === 'COMPLETED') return outcome.value;
+    if (allow) return outcome.error;
+    upstreamFailure ??= new UpstreamFailedError(outcome.taskRunId ?? 'unknown', outcome.name, outcome.state.name);
+    return undefined;
+  };
+  const resolved = await Promise.all(
+    args.map(async (arg, i) => {
+      const param = definition.params[i]?.name ?? `arg${i}`;
+      if (Array.isArray(arg) && arg.some((a) => a instanceof TaskFuture || isAllowFailure(a))) {
+        return Promise.all(arg.map((a) => resolveOne(a, param)));
+      }
+      return resolveOne(arg, param);
+    }),
+  );
+  return { args: resolved, taskInputs, upstreamFailure };
+}
+
+function cacheKeyFor(
+  call: TaskCall,
+  flow: FlowRunContext | undefined,
+  parameters: Record<string, unknown>,
+): string | undefined {
+  const { options, taskKey, name, sourceHash } = call.definition;
+  const info = { parameters, flowRunId: flow?.flowRun.id ?? null, taskName: name, sourceHash };
+  if (options.cacheKeyFn) return options.cacheKeyFn(info) ?? undefined;
+  if (options.cachePolicy)
+    return options.cachePolicy.key(taskKey, { ...info, flowParameters: flow?.parameters ?? {} }) ?? undefined;
+  return undefined;
+}
+
+function outcomeOf<T>(run: TaskRun, state: State, extra: { value?: T; error?: unknown } = {}): TaskOutcome<T> {
+  return { state, taskRunId: run.id, name: run.name, ...extra };
+}
+
+async function executeTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskOutcome<T>> {
+  const { definition } = call;
+  const { rt, flow } = prepared;
+  const client = rt.client;
+  const resolved = await resolveArgs(definition, call.args);
+  const parameters: Record<string, unknown> = {};
+  definition.params.forEach((p, i) => (parameters[p.name] = resolved.args[i]));
+  const { options } = definition;
+  const cacheKey = cacheKeyFor(call, flow, parameters);
+  const cacheExpiration =
+    cacheKey && options.cacheExpiration
+      ? new Date(Date.now() + options.cacheExpiration * 1000).toISOString()
+      : undefined;
+  const cacheDetails = { ...(cacheKey ? { cacheKey } : {}), ...(cacheExpiration ? { cacheExpiration } : {}) };
+
+  const first: StateProposal = resolved.upstreamFailure
+    ? { type: 'FAILED', message: resolved.upstreamFailure.message }
+    : { type: 'RUNNING', stateDetails: { ...cacheDetails, ...(options.refreshCache ? { refreshCache: true } : {}) } };
+  const proposal = withTransitionId(first);
+  const created = await client.createTaskRun({
+    flowRunId: flow?.flowRun.id,
+    taskKey: definition.taskKey,
+    dynamicKey: prepared.dynamicKey,
+    name: renderName(options.taskRunName, parameters) ?? `${definition.name}-${prepared.dynamicKey.slice(0, 8)}`,
+    tags: [...new Set([...(options.tags ?? []), ...prepared.tags])],
+    ...(cacheKey ? { cacheKey } : {}),
+    ...(cacheExpiration ? { cacheExpiration } : {}),
+    taskVersion: definition.version,
+    taskInputs: resolved.taskInputs,
+    empiricalPolicy: {
+      retries: options.retries ?? 0,
+      retryDelaySeconds: options.retryDelaySeconds ?? 0,
+      retryJitterFactor: options.retryJitterFactor,
+    },
+    state: proposal,
+  });
+  const run = created.run;
+  const logger = new ShippingLogger(
+    { label: `task run '${run.name}'`, name: 'rigel.task_runs', flowRunId: flow?.flowRun.id, taskRunId: run.id },
+    rt.shipper,
+    rt.logThreshold,
+  );
+  if (resolved.upstreamFailure) {
+    logger.warning(resolved.upstreamFailure.message);
+    return outcomeOf(run, run.state!, { error: resolved.upstreamFailure });
+  }
+  let answer: OrchestrationResult;
+  if (created.orchestrationResult) answer = normalizeResult(created.orchestrationResult, proposal);
+  else if (run.state?.type === 'COMPLETED')
+    answer = { status: 'REJECT', state: run.state, details: { type: 'reject', reason: 'completed before' } };
+  else answer = await proposeState(client, 'task', run.id, first);
+  return runAttempts<T>(call, prepared, run, answer, logger, cacheDetails, resolved.args, parameters);
+}
+
+async function runAttempts<T>(
+  call: TaskCall,
+  prepared: Prepared,
+  run: TaskRun,
+  answer: OrchestrationResult,
+  logger: ShippingLogger,
+  cacheDetails: { cacheKey?: string; cacheExpiration?: string },
+  args: unknown[],
+  parameters: Record<string, unknown>,
+): Promise<TaskOutcome<T>> {
+  const { definition } = call;
+  const { options } = definition;
+  const client = prepared.rt.client;
+  for (let attempt = 1; ;) {
+    if (answer.status === 'WAIT' && answer.details.type === 'wait') {
+      await sleep(answer.details.delaySeconds * 1000);
+      answer = await proposeState(client, 'task', run.id, { type: 'RUNNING', stateDetails: cacheDetails });
+      continue;
+    }
+    if (answer.status === 'ABORT') {
+      const reason = answer.details.type === 'abort' ? answer.details.reason : 'aborted';
+      const error = new RunAbortedError('task', run.id, reason);
+      logger.error(error.message);
+      return outcomeOf(run, answer.state ?? abortedState(reason), { error });
+    }
+    const state = answer.state!;
+    if (state.type === 'COMPLETED') {
+      logger.debug(`Finished in state ${state.name}`);
+      return outcomeOf<T>(run, state, { value: (await loadResult(client, state.data, run.name)) as T });
+    }
+    if (state.type === 'PAUSED' || state.type === 'SCHEDULED' || state.type === 'PENDING') {
+      // NotReady (the flow is paused) or AwaitingRetry: wait, then propose RUNNING again.
+      const at = state.stateDetails.scheduledTime ? Date.parse(state.stateDetails.scheduledTime) : Date.now() + 1000;
+      await sleep(Math.max(0, at - Date.now()));
+      answer = await proposeState(client, 'task', run.id, { type: 'RUNNING', stateDetails: cacheDetails });
+      continue;
+    }
+    if (state.type !== 'RUNNING')
+      return outcomeOf(run, state, { error: new Error(`Task run "${run.name}" is ${state.name}`) });
+
+    run = { ...run, state, stateType: state.type, stateName: state.name, runCount: run.runCount + 1 };
+    await runHooks(options.onRunning, { run, state }, logger);
+    const controller = new AbortController();
+    const context: TaskRunContext = { taskRun: run, definition, parameters, logger, signal: controller.signal };
+    let proposal: StateProposal;
+    let value: unknown;
+    let error: unknown;
+    try {
+      value = await withTimeout(
+        () => runInScope({ task: context }, () => definition.fn.apply(call.thisArg, args) as Promise<unknown>),
+        options.timeoutSeconds,
+        controller,
+        'task',
+      );
+      const data = await persistResult(client, value, options.persistResult);
+      if (data.type === 'unpersisted' && options.persistResult === undefined)
+        logger.debug(`Result not persisted: ${data.reason}`);
+      proposal = { type: 'COMPLETED', data, stateDetails: cacheDetails };
+    } catch (thrown) {
+      error = thrown;
+      const retriable = options.retryCondition
+        ? await Promise.resolve(options.retryCondition(thrown, attempt)).catch(() => false)
+        : true;
+      proposal = {
+        type: 'FAILED',
+        name: (thrown as Error)?.name === 'RunTimeoutError' ? 'TimedOut' : 'Failed',
+        message: errorMessage(thrown),
+        stateDetails: retriable ? {} : { retriable: false },
+      };
+    }
+    answer = await proposeState(client, 'task', run.id, proposal);
+    const written = answer.state;
+    if (written?.type === 'SCHEDULED') {
+      logger.info(`Failed (${errorMessage(error)}); retrying at ${written.stateDetails.scheduledTime}`);
+      attempt++;
+      continue;
+    }
+    if (written?.type === 'COMPLETED' && !error) {
+      await runHooks(options.onCompletion, { run, state: written }, logger);
+      logger.debug(`Finished in state ${written.name}`);
+      return outcomeOf<T>(run, written, { value: value as T });
+    }
+    if (written && written.type !== 'RUNNING') {
+      await runHooks(options.onFailure, { run, state: written, error }, logger);
+      logger.error(`Finished in state ${written.name}: ${written.message ?? ''}`);
+      return outcomeOf(run, written, { error: error ?? new Error(written.message ?? written.name) });
+    }
+    return outcomeOf(run, written ?? abortedState('no state'), {
+      error: error ?? new Error('the task run did not finish'),
+    });
+  }
+}
+
+function abortedState(reason: string): State {
+  return {
+    id: '',
+    type: 'FAILED',
+    name: 'Aborted',
+    timestamp: new Date().toISOString(),
+    message: reason,
+    stateDetails: {},
+    data: null,
+  };
+}
+
+export type { OrchestrationClient };
