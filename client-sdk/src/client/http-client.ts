@@ -82,7 +82,7 @@ export class HttpClient implements OrchestrationClient {
           res.on('error', reject);
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown = undefined;
+            let parsed: unknown;
             try {
               parsed = text ? JSON.parse(text) : undefined;
             } catch {
@@ -106,7 +106,7 @@ export class HttpClient implements OrchestrationClient {
   /** Sends with retries; resolves to the parsed body of a 2xx answer, throws a typed error otherwise. */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const started = Date.now();
-    let lastProblem = '';
+    let lastProblem: string;
     for (let attempt = 0; ; attempt++) {
       let waitMs: number;
       try {
