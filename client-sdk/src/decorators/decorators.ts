@@ -8,6 +8,7 @@ import type { FlowOptions, TaskOptions } from '../metadata/options';
 import {
   registerFlow,
   registerTask,
+  type Site,
   type AnyFunction,
   type FlowDefinition,
   type TaskDefinition,
@@ -15,7 +16,7 @@ import {
 import { flowInvoker, taskInvoker, type FlowFunction, type TaskFunction } from './invokers';
 
 function decorate<D extends FlowDefinition | TaskDefinition>(
-  register: (fn: AnyFunction, className: string, method: string, paramTypes: unknown[] | undefined) => D,
+  register: (fn: AnyFunction, site: Site, paramTypes: unknown[] | undefined) => D,
   makeInvoker: (definition: D, thisArg: unknown) => unknown,
 ): MethodDecorator {
   return (target, propertyKey, descriptor) => {
@@ -23,9 +24,10 @@ function decorate<D extends FlowDefinition | TaskDefinition>(
     if (typeof fn !== 'function')
       throw new TypeError(`@Flow/@Task can only decorate methods (${String(propertyKey)} is not one)`);
     const isStatic = typeof target === 'function';
-    const className = isStatic ? (target as AnyFunction).name : (target as object).constructor.name;
+    const owner = (isStatic ? target : (target as object).constructor) as AnyFunction;
     const paramTypes = Reflect.getMetadata('design:paramtypes', target, propertyKey) as unknown[] | undefined;
-    const definition = register(fn as AnyFunction, className, String(propertyKey), paramTypes);
+    const site: Site = { owner, className: owner.name, methodName: String(propertyKey), isStatic };
+    const definition = register(fn as AnyFunction, site, paramTypes);
     const invokers = new WeakMap<object, unknown>();
     return {
       configurable: true,
@@ -56,10 +58,7 @@ function decorate<D extends FlowDefinition | TaskDefinition>(
  * await new Etl().nightly('2026-11-25');
  */
 export function Flow(options: FlowOptions = {}): MethodDecorator {
-  return decorate(
-    (fn, className, method, paramTypes) => registerFlow(fn, className, method, paramTypes, options),
-    flowInvoker,
-  );
+  return decorate((fn, site, paramTypes) => registerFlow(fn, site, paramTypes, options), flowInvoker);
 }
 
 /**
@@ -73,10 +72,7 @@ export function Flow(options: FlowOptions = {}): MethodDecorator {
  * }
  */
 export function Task(options: TaskOptions = {}): MethodDecorator {
-  return decorate(
-    (fn, className, method, paramTypes) => registerTask(fn, className, method, paramTypes, options),
-    taskInvoker,
-  );
+  return decorate((fn, site, paramTypes) => registerTask(fn, site, paramTypes, options), taskInvoker);
 }
 
 /**
@@ -87,7 +83,8 @@ export function Task(options: TaskOptions = {}): MethodDecorator {
  * await hello('world');
  */
 export function flow<A extends unknown[], R>(fn: (...args: A) => R, options: FlowOptions = {}): FlowFunction<A, R> {
-  const definition = registerFlow(fn as AnyFunction, undefined, fn.name || 'anonymous-flow', undefined, options);
+  const site: Site = { methodName: fn.name || 'anonymous-flow', isStatic: false };
+  const definition = registerFlow(fn as AnyFunction, site, undefined, options);
   return flowInvoker(definition, undefined) as unknown as FlowFunction<A, R>;
 }
 
@@ -98,6 +95,7 @@ export function flow<A extends unknown[], R>(fn: (...args: A) => R, options: Flo
  * const double = task(async (x: number) => x * 2, { name: 'double', retries: 1 });
  */
 export function task<A extends unknown[], R>(fn: (...args: A) => R, options: TaskOptions = {}): TaskFunction<A, R> {
-  const definition = registerTask(fn as AnyFunction, undefined, fn.name || 'anonymous-task', undefined, options);
+  const site: Site = { methodName: fn.name || 'anonymous-task', isStatic: false };
+  const definition = registerTask(fn as AnyFunction, site, undefined, options);
   return taskInvoker(definition, undefined) as unknown as TaskFunction<A, R>;
 }

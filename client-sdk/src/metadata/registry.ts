@@ -13,6 +13,10 @@ export type AnyFunction = (...args: any[]) => any;
 
 interface DefinitionBase {
   name: string;
+  /** The class a decorated method belongs to (the constructor itself for static methods). */
+  owner?: AnyFunction;
+  methodName: string;
+  isStatic: boolean;
   /** `Class.method` or the function name: shown in errors. */
   qualifiedName: string;
   fn: AnyFunction;
@@ -51,19 +55,22 @@ function register<D extends FlowDefinition | TaskDefinition>(map: Map<string, D>
   return definition;
 }
 
-function base(
-  fn: AnyFunction,
-  qualifiedName: string,
-  defaultName: string,
-  paramTypes: unknown[] | undefined,
-  name?: string,
-  version?: string,
-) {
+export interface Site {
+  owner?: AnyFunction;
+  className?: string;
+  methodName: string;
+  isStatic: boolean;
+}
+
+function base(fn: AnyFunction, site: Site, paramTypes: unknown[] | undefined, name?: string, version?: string) {
   const source = Function.prototype.toString.call(fn);
   const hash = sourceHash(source);
   return {
-    name: name ?? defaultName,
-    qualifiedName,
+    name: name ?? defaultName(site.className, site.methodName),
+    qualifiedName: site.className ? `${site.className}.${site.methodName}` : site.methodName,
+    owner: site.owner,
+    methodName: site.methodName,
+    isStatic: site.isStatic,
     fn,
     params: describeParameters(parameterNames(fn), paramTypes),
     version: version ?? hash,
@@ -78,25 +85,21 @@ export function defaultName(className: string | undefined, methodName: string): 
 
 export function registerFlow(
   fn: AnyFunction,
-  className: string | undefined,
-  methodName: string,
+  site: Site,
   paramTypes: unknown[] | undefined,
   options: FlowOptions,
 ): FlowDefinition {
-  const qualified = className ? `${className}.${methodName}` : methodName;
-  const common = base(fn, qualified, defaultName(className, methodName), paramTypes, options.name, options.version);
+  const common = base(fn, site, paramTypes, options.name, options.version);
   return register(flows, { kind: 'flow', ...common, options });
 }
 
 export function registerTask(
   fn: AnyFunction,
-  className: string | undefined,
-  methodName: string,
+  site: Site,
   paramTypes: unknown[] | undefined,
   options: TaskOptions,
 ): TaskDefinition {
-  const qualified = className ? `${className}.${methodName}` : methodName;
-  const common = base(fn, qualified, defaultName(className, methodName), paramTypes, options.name, options.version);
+  const common = base(fn, site, paramTypes, options.name, options.version);
   return register(tasks, { kind: 'task', ...common, taskKey: common.name, options });
 }
 
