@@ -178,6 +178,10 @@ export class HttpClient implements OrchestrationClient {
     await this.call('PUT', `results/${encodeURIComponent(key)}`, result);
   }
 
+  async setConcurrencyLimit(tag: string, concurrencyLimit: number): Promise<void> {
+    await this.call('POST', 'concurrency-limits', { tag, concurrencyLimit });
+  }
+
   async getResult(key: string): Promise<StoredResult> {
     const { serializer, data } = await this.call<StoredResult>('GET', `results/${encodeURIComponent(key)}`);
     return { serializer, data };

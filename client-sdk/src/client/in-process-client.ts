@@ -82,6 +82,10 @@ export class InProcessClient implements OrchestrationClient {
     await (await this.open()).results.put(key, result);
   }
 
+  async setConcurrencyLimit(tag: string, concurrencyLimit: number): Promise<void> {
+    await (await this.open()).concurrencyLimits.upsert({ tag, concurrencyLimit });
+  }
+
   async getResult(key: string): Promise<StoredResult> {
     const { serializer, data } = await (await this.open()).results.get(key);
     return { serializer, data };

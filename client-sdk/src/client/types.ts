@@ -98,6 +98,8 @@ export interface OrchestrationClient {
   heartbeat(flowRunId: string): Promise<void>;
   sendLogs(lines: LogLine[]): Promise<void>;
   putResult(key: string, result: StoredResult): Promise<void>;
+  /** Creates or changes the concurrency limit of a task tag. */
+  setConcurrencyLimit(tag: string, concurrencyLimit: number): Promise<void>;
   getResult(key: string): Promise<StoredResult>;
   close(): Promise<void>;
 }

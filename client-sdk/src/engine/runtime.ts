@@ -80,3 +80,8 @@ export function flowId(rt: Runtime, name: string): Promise<string> {
   }
   return id;
 }
+
+/** Creates or changes the concurrency limit of a task tag (tasks with the tag then share `limit` slots). */
+export async function setConcurrencyLimit(tag: string, limit: number): Promise<void> {
+  await runtime().client.setConcurrencyLimit(tag, limit);
+}
