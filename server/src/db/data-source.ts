@@ -50,6 +50,9 @@ export function buildDataSourceOptions(options: DatabaseOptions): DataSourceOpti
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      db.pragma('cache_size = -65536');
+      db.pragma('mmap_size = 268435456');
+      db.pragma('temp_store = MEMORY');
     },
   };
 }

@@ -32,6 +32,8 @@ export interface ContextInit {
   now: Date;
   random: () => number;
   settings: OrchestrationSettings;
+  /** The enclosing flow run of a task run, when the caller already read it. */
+  flowRun?: RunRecord | null;
 }
 
 export class OrchestrationContext {
@@ -65,6 +67,7 @@ export class OrchestrationContext {
     this.instant = init.now;
     this.random = init.random;
     this.settings = init.settings;
+    if (init.flowRun !== undefined) this.flowRunLookup = Promise.resolve(init.flowRun);
   }
 
   /** The one instant this transition happens at (the clock is read once per transition). */

@@ -34,6 +34,8 @@ export interface DecisionRecordInput {
   decisions: DecisionDraft[];
 }
 
+const STATE_COLUMNS = ['id', 'type', 'name', 'timestamp', 'message', 'stateDetails', 'data'] as const;
+
 const TABLES = {
   flow: { run: 'flow_run', state: 'flow_run_state', fk: 'flowRunId' },
   task: { run: 'task_run', state: 'task_run_state', fk: 'taskRunId' },
@@ -96,6 +98,33 @@ export class OrchestrationStore {
   async lockRun(tx: Tx, kind: RunKind, id: string): Promise<RunRecord | null> {
     const rows = await tx.query(`SELECT * FROM "${TABLES[kind].run}" WHERE "id" = ?${tx.forUpdate}`, [id]);
     return rows[0] ? this.decodeRun(kind, rows[0]) : null;
+  }
+
+  /** Locks the run row and reads it together with its current state (one statement). */
+  async lockRunWithState(
+    tx: Tx,
+    kind: RunKind,
+    id: string,
+  ): Promise<{ run: RunRecord; state: StateRecord | null } | null> {
+    const { run, state } = TABLES[kind];
+    const columns = STATE_COLUMNS.map((c) => `s."${c}" AS "s_${c}"`).join(', ');
+    const lock = tx.forUpdate ? `${tx.forUpdate} OF r` : '';
+    const rows = await tx.query(
+      `SELECT r.*, ${columns} FROM "${run}" r LEFT JOIN "${state}" s ON s."id" = r."stateId" WHERE r."id" = ?${lock}`,
+      [id],
+    );
+    return rows[0] ? this.splitRunWithState(kind, rows[0]) : null;
+  }
+
+  /** Splits a row of `run.*` plus `s_*` state columns into the run and its state. */
+  splitRunWithState(kind: RunKind, row: Row): { run: RunRecord; state: StateRecord | null } {
+    const runRow: Row = {};
+    const stateRow: Row = {};
+    for (const key of Object.keys(row)) {
+      if (key.startsWith('s_')) stateRow[key.slice(2)] = row[key];
+      else runRow[key] = row[key];
+    }
+    return { run: this.decodeRun(kind, runRow), state: stateRow.id == null ? null : this.decodeState(kind, stateRow) };
   }
 
   async readState(q: Queryable, kind: RunKind, id: string): Promise<StateRecord | null> {

@@ -4,7 +4,7 @@
  * task-run graph of one run.
  */
 import { adjectives, animals, uniqueNamesGenerator } from 'unique-names-generator';
-import type { Database, Tx } from '../db/database';
+import type { Database, Row, Tx } from '../db/database';
 import { FlowRunEntity, TaskRunEntity } from '../db/entities';
 import { uuid7 } from '../db/ids';
 import type { Clock } from '../orchestration/clock';
@@ -39,18 +39,27 @@ export async function insertRun(
   values: Record<string, unknown>,
   conflict: string,
   findExisting: () => Promise<string | null>,
-): Promise<{ id: string; created: boolean }> {
+): Promise<InsertedRun> {
   const codec = db.entity(table === 'flow_run' ? FlowRunEntity : TaskRunEntity);
   const columns = codec.columns.filter((c) => c in values);
-  const inserted = await tx.query<{ id: string }>(
+  const inserted = await tx.query(
     `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-     ON CONFLICT ${conflict} DO NOTHING RETURNING "id"`,
+     ON CONFLICT ${conflict} DO NOTHING RETURNING *`,
     columns.map((c) => tx.codec.encode(codec.kinds.get(c), values[c])),
   );
-  if (inserted[0]) return { id: inserted[0].id, created: true };
+  if (inserted[0]) return { id: String(inserted[0].id), created: true, row: inserted[0] };
   const existing = await findExisting();
   if (!existing) throw new Error(`insert into ${table} conflicted but no existing row was found`);
   return { id: existing, created: false };
+}
+
+export interface InsertedRun {
+  id: string;
+  created: boolean;
+  /** The new row (when created), as the database returned it. */
+  row?: Row;
+  /** A task run's enclosing flow run, when the insert already read it. */
+  flowRun?: RunRecord | null;
 }
 
 /** Common run-row values for a new flow run or task run. */
@@ -78,10 +87,20 @@ export async function proposeFirstState(
   run: RunRecord,
   proposal: StateProposal | undefined,
   changes: ChangeSet,
+  flowRun?: RunRecord | null,
 ): Promise<{ result: OrchestrationResult; run: RunRecord; state: StateRecord | null }> {
-  const outcome = await orchestration.transition(tx, kind, run, proposal ?? { type: 'PENDING' }, {}, changes);
+  const known = { initialState: null, flowRun };
+  const outcome = await orchestration.transition(tx, kind, run, proposal ?? { type: 'PENDING' }, {}, changes, known);
   if (outcome.written) return { result: outcome.result, run: outcome.run, state: outcome.state };
-  const pending = await orchestration.transition(tx, kind, outcome.run, { type: 'PENDING' }, { force: true }, changes);
+  const pending = await orchestration.transition(
+    tx,
+    kind,
+    outcome.run,
+    { type: 'PENDING' },
+    { force: true },
+    changes,
+    known,
+  );
   return { result: outcome.result, run: pending.run, state: pending.state };
 }
 
@@ -91,17 +110,17 @@ export async function createRun(
   orchestration: OrchestrationService,
   runs: RunsService,
   kind: 'flow' | 'task',
-  insert: (tx: Tx) => Promise<{ id: string; created: boolean }>,
+  insert: (tx: Tx) => Promise<InsertedRun>,
   proposal: StateProposal | undefined,
   clock: Clock,
 ): Promise<CreateRunResult> {
   const changes = new ChangeSet();
   const outcome = await db.transaction(async (tx) => {
     changes.clear();
-    const { id, created } = await insert(tx);
-    if (!created) return { id, created, first: null };
-    const run = (await orchestration.store.lockRun(tx, kind, id))!;
-    return { id, created, first: await proposeFirstState(orchestration, tx, kind, run, proposal, changes) };
+    const { id, created, row, flowRun } = await insert(tx);
+    if (!created || !row) return { id, created, first: null };
+    const run = orchestration.store.decodeRun(kind, row);
+    return { id, created, first: await proposeFirstState(orchestration, tx, kind, run, proposal, changes, flowRun) };
   });
   orchestration.publish(changes);
   if (!outcome.first) return { run: await runs.read(kind, outcome.id), created: false };
@@ -138,10 +157,10 @@ export class FlowRunsService {
         autoScheduled: false,
       };
       return insertRun(tx, this.db, 'flow_run', values, '("flowId", "idempotencyKey")', async () => {
-        const rows = await tx.query<{ id: string }>(`SELECT "id" FROM "flow_run" WHERE "flowId" = ? AND "idempotencyKey" = ?`, [
-          dto.flowId,
-          dto.idempotencyKey ?? null,
-        ]);
+        const rows = await tx.query<{ id: string }>(
+          `SELECT "id" FROM "flow_run" WHERE "flowId" = ? AND "idempotencyKey" = ?`,
+          [dto.flowId, dto.idempotencyKey ?? null],
+        );
         return rows[0]?.id ?? null;
       });
     };

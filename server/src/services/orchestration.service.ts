@@ -90,9 +90,9 @@ export class OrchestrationService {
     const changes = new ChangeSet();
     const outcome = await this.deps.db.transaction(async (tx) => {
       changes.clear();
-      const run = await this.store.lockRun(tx, kind, runId);
-      if (!run) throw new ObjectNotFoundError(RUN_LABEL[kind], runId);
-      return this.transition(tx, kind, run, proposal, options, changes);
+      const locked = await this.store.lockRunWithState(tx, kind, runId);
+      if (!locked) throw new ObjectNotFoundError(RUN_LABEL[kind], runId);
+      return this.transition(tx, kind, locked.run, proposal, options, changes, { initialState: locked.state });
     });
     this.publish(changes);
     return outcome;
@@ -106,8 +106,14 @@ export class OrchestrationService {
     proposal: StateProposal,
     options: TransitionOptions,
     changes: ChangeSet,
+    known: { initialState?: StateRecord | null; flowRun?: RunRecord | null } = {},
   ): Promise<TransitionOutcome> {
-    const initialState = run.stateId ? await this.store.readState(tx, kind, run.stateId) : null;
+    const initialState =
+      known.initialState !== undefined
+        ? known.initialState
+        : run.stateId
+          ? await this.store.readState(tx, kind, run.stateId)
+          : null;
     const ctx = new OrchestrationContext({
       kind,
       run,
@@ -118,6 +124,7 @@ export class OrchestrationService {
       now: this.clock(),
       random: this.random,
       settings: this.settings,
+      flowRun: known.flowRun,
     });
     const policy =
       kind === 'flow'

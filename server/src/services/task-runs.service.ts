@@ -20,10 +20,9 @@ export class TaskRunsService {
 
   async create(dto: TaskRunCreateDto): Promise<CreateRunResult> {
     const insert = async (tx: Tx) => {
-      if (dto.flowRunId) {
-        const flowRun = await tx.query(`SELECT "id" FROM "flow_run" WHERE "id" = ?`, [dto.flowRunId]);
-        if (!flowRun[0]) throw new ObjectNotFoundError('Flow run', dto.flowRunId);
-      }
+      // The flow run is read (not just checked) because the rules of the first state need it too.
+      const flowRun = dto.flowRunId ? await this.orchestration.store.readRun(tx, 'flow', dto.flowRunId) : null;
+      if (dto.flowRunId && !flowRun) throw new ObjectNotFoundError('Flow run', dto.flowRunId);
       const values = {
         ...newRunValues(this.clock(), dto.name ?? `${dto.taskKey}-${dto.dynamicKey}`, dto.tags, dto.empiricalPolicy),
         flowRunId: dto.flowRunId ?? null,
@@ -35,13 +34,21 @@ export class TaskRunsService {
         taskInputs: dto.taskInputs ?? {},
         flowRunRunCount: 0,
       };
-      return insertRun(tx, this.db, 'task_run', values, '("flowRunId", "taskKey", "dynamicKey")', async () => {
-        const rows = await tx.query<{ id: string }>(
-          `SELECT "id" FROM "task_run" WHERE "flowRunId" = ? AND "taskKey" = ? AND "dynamicKey" = ?`,
-          [dto.flowRunId ?? null, dto.taskKey, dto.dynamicKey],
-        );
-        return rows[0]?.id ?? null;
-      });
+      const inserted = await insertRun(
+        tx,
+        this.db,
+        'task_run',
+        values,
+        '("flowRunId", "taskKey", "dynamicKey")',
+        async () => {
+          const rows = await tx.query<{ id: string }>(
+            `SELECT "id" FROM "task_run" WHERE "flowRunId" = ? AND "taskKey" = ? AND "dynamicKey" = ?`,
+            [dto.flowRunId ?? null, dto.taskKey, dto.dynamicKey],
+          );
+          return rows[0]?.id ?? null;
+        },
+      );
+      return { ...inserted, flowRun };
     };
     return createRun(this.db, this.orchestration, this.runs, 'task', insert, dto.state, this.clock);
   }
