@@ -139,10 +139,11 @@ export class OrchestrationService {
       const state = buildValidatedState(ctx, ctx.proposedState);
       for (const transform of GLOBAL_TRANSFORMS) transform.apply(ctx, state);
       await this.store.insertState(tx, kind, run.id, state);
-      await this.store.saveRun(tx, kind, run);
       ctx.validatedState = state;
     });
     const written = ctx.validatedState;
+    // Saved after the hooks, so a fizzled rule's cleanup of the run row is stored, not only returned.
+    if (written) await this.store.saveRun(tx, kind, run);
     if (ctx.decisions.length > 0) {
       await this.store.insertDecisions(tx, {
         kind,

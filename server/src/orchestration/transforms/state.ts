@@ -20,8 +20,10 @@ export function buildValidatedState(ctx: OrchestrationContext, proposed: Propose
     stateDetails.taskRunId = ctx.run.id;
     if (ctx.run.flowRunId) stateDetails.flowRunId = ctx.run.flowRunId;
   }
+  // "Now" is the transition's instant, not the timestamp bumped for uniqueness: a run scheduled for now
+  // must not be told to wait for the bump.
   if (proposed.type === 'SCHEDULED' && !stateDetails.scheduledTime)
-    stateDetails.scheduledTime = timestamp.toISOString();
+    stateDetails.scheduledTime = ctx.now().toISOString();
   return {
     id: uuid7(timestamp.getTime()),
     type: proposed.type,
