@@ -72,7 +72,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     async stop() {
       if (stopped) return;
       stopped = true;
-      feed.stop();
+      await feed.stop();
       await events.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
