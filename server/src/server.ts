@@ -90,7 +90,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (stopped) return;
       stopped = true;
       await Promise.all(loops.map((loop) => loop.stop()));
-      feed.stop();
+      await feed.stop();
       await events.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -1,32 +1,35 @@
 /**
- * `GET /api/events` as a WebSocket (api.md "Live updates"). A client sends
- * `{ subscribe: { resource, flowRunId? }, since? }` (any number of times); it first receives what it
- * missed since `since` (catch-up), then every matching change as `{ type, occurred, payload }`.
- * Errors in a message are answered with `{ error: { code, message } }` and the connection stays open.
+ * `GET /api/events` as a WebSocket (api.md "Live updates").
+ *
+ * Protocol (JSON text frames):
+ * - Connect to `/api/events`. With an API key configured, pass it as `Authorization: Bearer <key>` or,
+ *   from a browser, as `?token=<key>`; otherwise the upgrade is refused with HTTP 401.
+ * - Client → server, any number of times: `{ "subscribe": { "resource": "flow-run" | "task-run" | "log",
+ *   "flowRunId"?: uuid }, "since"?: ISO-8601 }`. Subscriptions add up; an event is sent once even when
+ *   several match. `flowRunId` narrows to one flow run (a task run's or log's flow run).
+ * - Server → client: with `since`, first the changes at or after `since` (catch-up, oldest first, at
+ *   most 5,000; a run that changed several times appears once, as it is now), then
+ *   `{ "subscribed": { resource, flowRunId? } }`, then every matching change as it is committed by any
+ *   process on the database: `{ "type": "flow-run.updated" | "task-run.updated" | "log", "occurred",
+ *   "flowRunId", "payload" }` (payload = the run as GET returns it, or the log line).
+ * - To resume after a reconnect, subscribe with `since` = the last `occurred` seen: events at exactly
+ *   that time are sent again (nothing is lost; drop duplicates by type, payload.id and occurred).
+ * - A malformed message is answered with `{ "error": { "code": "VALIDATION_FAILED", "message" } }`
+ *   and the connection stays open. The server pings every 30 s and drops a client that does not pong.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { filter } from 'rxjs';
 import { WebSocket, WebSocketServer } from 'ws';
 import { EVENTS_PATH } from '../schemas/paths';
 import type { Services } from '../services';
 import type { ChangeFeed } from '../services/change-feed';
-import { RESOURCE_OF, type RigelEvent, type RigelResource } from '../services/events';
+import type { RigelResource } from '../services/events';
+import { EventConnection, type Subscription } from './event-connection';
 
 const RESOURCES: readonly RigelResource[] = ['flow-run', 'task-run', 'log'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_SUBSCRIPTIONS = 50;
 const MAX_MESSAGE_BYTES = 64 * 1024;
-
-interface Subscription {
-  resource: RigelResource;
-  flowRunId?: string;
-}
-
-function matches(event: RigelEvent, subscriptions: Subscription[]): boolean {
-  const resource = RESOURCE_OF[event.type];
-  return subscriptions.some((s) => s.resource === resource && (!s.flowRunId || s.flowRunId === event.flowRunId));
-}
 
 /** Parses one client message; returns an error message for anything malformed. */
 export function parseSubscribe(raw: string): { subscription: Subscription; since?: Date } | { error: string } {
@@ -55,7 +58,10 @@ export function parseSubscribe(raw: string): { subscription: Subscription; since
     if (Number.isNaN(since.getTime())) return { error: 'since: must be an ISO-8601 timestamp' };
   }
   return {
-    subscription: { resource: resource as RigelResource, ...(flowRunId ? { flowRunId: flowRunId as string } : {}) },
+    subscription: {
+      resource: resource as RigelResource,
+      ...(flowRunId ? { flowRunId: (flowRunId as string).toLowerCase() } : {}),
+    },
     since,
   };
 }
@@ -65,21 +71,36 @@ export interface EventsEndpoint {
   readonly clients: number;
 }
 
+function keyMatches(given: string | null, expected: string): boolean {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function refuse(socket: Duplex, status: string, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
+}
+
 /** Serves the events WebSocket on `server` at /api/events. */
 export function attachEvents(server: Server, services: Services, feed: ChangeFeed, apiKey?: string): EventsEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== EVENTS_PATH) return;
+    if (url.pathname !== EVENTS_PATH) {
+      // Nobody else serves upgrades here: answer rather than leave the socket hanging.
+      if (server.listenerCount('upgrade') === 1) refuse(socket, '404 Not Found', 'NOT_FOUND', 'No WebSocket here');
+      return;
+    }
     if (apiKey) {
       const header = req.headers.authorization ?? '';
       const token = header.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token');
-      if (token !== apiKey) {
-        socket.end(
-          'HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{"error":{"code":"UNAUTHORIZED","message":"A valid API key is required"}}',
-        );
-        return;
+      if (!keyMatches(token, apiKey)) {
+        return refuse(socket, '401 Unauthorized', 'UNAUTHORIZED', 'A valid API key is required');
       }
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -87,15 +108,8 @@ export function attachEvents(server: Server, services: Services, feed: ChangeFee
   server.on('upgrade', onUpgrade);
 
   wss.on('connection', (ws: WebSocket) => {
-    const subscriptions: Subscription[] = [];
-    const release = feed.addListener();
+    const connection = new EventConnection(ws, services.events, feed);
     let alive = true;
-    const send = (data: unknown) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(data));
-    };
-    const live = services.events.events$
-      .pipe(filter((event) => matches(event, subscriptions)))
-      .subscribe((event) => send(event));
     const ping = setInterval(() => {
       if (!alive) return ws.terminate();
       alive = false;
@@ -103,37 +117,14 @@ export function attachEvents(server: Server, services: Services, feed: ChangeFee
     }, 30_000);
     ping.unref();
     ws.on('pong', () => (alive = true));
-    ws.on('message', async (data) => {
+    ws.on('message', (data) => {
       const parsed = parseSubscribe(data.toString());
-      if ('error' in parsed) return send({ error: { code: 'VALIDATION_FAILED', message: parsed.error } });
-      if (subscriptions.length >= MAX_SUBSCRIPTIONS) {
-        return send({
-          error: {
-            code: 'VALIDATION_FAILED',
-            message: `subscribe: at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`,
-          },
-        });
-      }
-      subscriptions.push(parsed.subscription);
-      if (parsed.since) {
-        try {
-          const missed = await feed.changesSince({ since: parsed.since, ...parsed.subscription, limit: 5000 });
-          for (const event of missed) send(event);
-        } catch {
-          send({
-            error: {
-              code: 'DATABASE_UNAVAILABLE',
-              message: 'catch-up failed: the database is unavailable; reconnect to retry',
-            },
-          });
-        }
-      }
-      send({ subscribed: parsed.subscription });
+      if ('error' in parsed) return connection.send({ error: { code: 'VALIDATION_FAILED', message: parsed.error } });
+      void connection.subscribe(parsed.subscription, parsed.since);
     });
     ws.on('close', () => {
       clearInterval(ping);
-      live.unsubscribe();
-      release();
+      connection.close();
     });
   });
 

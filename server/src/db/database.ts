@@ -129,6 +129,12 @@ export class Database {
     });
   }
 
+  /** PostgreSQL: sends `payload` on the notification `channel` from a pooled connection, outside any transaction. */
+  async notify(channel: string, payload: string): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    await this.guard(() => this.pool().query(this.pgStatement('SELECT pg_notify(?, ?)'), [channel, payload]));
+  }
+
   /** Runs `fn` in one write transaction, retrying the whole of it on transient failures. */
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {

@@ -100,17 +100,25 @@ export class OrchestrationStore {
     return rows[0] ? this.decodeRun(kind, rows[0]) : null;
   }
 
-  /** Locks the run row and reads it together with its current state (one statement). */
+  /**
+   * Locks the run row and reads it with its current state. SQLite (whose write lock is already held)
+   * does it in one statement; PostgreSQL locks first and then reads the state in a second statement,
+   * because a locking read that waited re-checks only the locked row, not the joined one.
+   */
   async lockRunWithState(
     tx: Tx,
     kind: RunKind,
     id: string,
   ): Promise<{ run: RunRecord; state: StateRecord | null } | null> {
+    if (tx.forUpdate) {
+      const run = await this.lockRun(tx, kind, id);
+      if (!run) return null;
+      return { run, state: run.stateId ? await this.readState(tx, kind, run.stateId) : null };
+    }
     const { run, state } = TABLES[kind];
     const columns = STATE_COLUMNS.map((c) => `s."${c}" AS "s_${c}"`).join(', ');
-    const lock = tx.forUpdate ? `${tx.forUpdate} OF r` : '';
     const rows = await tx.query(
-      `SELECT r.*, ${columns} FROM "${run}" r LEFT JOIN "${state}" s ON s."id" = r."stateId" WHERE r."id" = ?${lock}`,
+      `SELECT r.*, ${columns} FROM "${run}" r LEFT JOIN "${state}" s ON s."id" = r."stateId" WHERE r."id" = ?`,
       [id],
     );
     return rows[0] ? this.splitRunWithState(kind, rows[0]) : null;

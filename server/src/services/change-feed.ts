@@ -1,113 +1,222 @@
 /**
  * Changes written by other processes sharing the database (another API replica on PostgreSQL, or a
- * script in ephemeral mode on the same SQLite file) reach this process's live subscribers: while
- * anyone listens, the feed reads runs and logs changed since its cursor (with an overlap window for
- * late commits) and publishes them on the EventBus, which drops what this process already delivered.
- * The same query serves catch-up after a reconnect (`changesSince`).
+ * script in ephemeral mode on the same SQLite file) reach this process's live subscribers. While anyone
+ * listens, the feed polls each resource for rows changed since its cursor, looking OVERLAP_MS further
+ * back for transactions that committed after a later one; on PostgreSQL it also LISTENs for the other
+ * processes' NOTIFY and polls at once (those quick polls look back only QUICK_OVERLAP_MS; the timer's
+ * polls keep the full overlap). A poll first reads only (id, change time) and builds full events just
+ * for versions the EventBus has not delivered, so re-reading the overlap stays cheap. The same
+ * event-building query serves catch-up after a reconnect (`changesSince`).
  */
-import type { Database } from '../db/database';
-import type { EventBus, RigelEvent, RigelResource } from './events';
+import type { Database, Row } from '../db/database';
+import { ChangeListener } from './change-listener';
+import { EVENT_TYPE_OF, eventKey, type EventBus, type RigelEvent, type RigelResource } from './events';
 import type { LogsService } from './logs.service';
 import { runWithStateSelect, type RunsService } from './runs.service';
 
-/** How far back each poll looks again, for transactions that committed after a later one. */
+/** How far back each timer poll looks again, for transactions that committed after a later one. */
 export const OVERLAP_MS = 2000;
+/** How far back a poll woken by a notification looks (the next timer poll covers later commits). */
+export const QUICK_OVERLAP_MS = 250;
 const BATCH = 1000;
+const MIN_ID = '00000000-0000-0000-0000-000000000000';
+const RESOURCES: readonly RigelResource[] = ['flow-run', 'task-run', 'log'];
+
+const SOURCE: Record<RigelResource, { table: string; alias: string; time: string; runColumn: string }> = {
+  'flow-run': { table: 'flow_run', alias: 'r', time: 'updated', runColumn: 'id' },
+  'task-run': { table: 'task_run', alias: 't', time: 'updated', runColumn: 'flowRunId' },
+  log: { table: 'log', alias: 'l', time: 'created', runColumn: 'flowRunId' },
+};
 
 export interface ChangeQuery {
+  /** Changes at or after this time (a client resuming may see the event at exactly `since` again). */
   since: Date;
   resource: RigelResource;
   flowRunId?: string;
   limit?: number;
 }
 
+/** The SELECT (without WHERE) whose rows become events of `resource`. */
+function selectEvents(resource: RigelResource): string {
+  return resource === 'log' ? `SELECT l.* FROM "log" l` : runWithStateSelect(resource === 'flow-run' ? 'flow' : 'task');
+}
+
+interface Version {
+  id: string;
+  at: Date;
+}
+
 export class ChangeFeed {
-  private cursor: number;
+  private readonly cursors: Record<RigelResource, number>;
   private timer: NodeJS.Timeout | null = null;
-  private polling = false;
+  private listener: ChangeListener | null = null;
+  private current: Promise<number> | null = null;
+  private again = false;
   private listeners = 0;
+  private stopped = false;
 
   constructor(
     private readonly db: Database,
     private readonly events: EventBus,
     private readonly runs: RunsService,
     private readonly logs: LogsService,
+    /** Timer polls, in ms; 0 turns the feed off (no polling, no LISTEN). */
     private readonly intervalMs: number,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.cursor = this.now().getTime();
+    const start = this.now().getTime();
+    this.cursors = { 'flow-run': start, 'task-run': start, log: start };
   }
 
-  /** Counts a live subscriber; the feed polls only while there is at least one. */
+  /** Whether the PostgreSQL LISTEN connection is up. */
+  get listening(): boolean {
+    return this.listener?.connected ?? false;
+  }
+
+  /** Counts a live subscriber; the feed polls (and listens) only while there is at least one. */
   addListener(): () => void {
-    this.listeners++;
-    if (!this.timer && this.intervalMs > 0) {
-      this.cursor = Math.max(this.cursor, this.now().getTime() - OVERLAP_MS);
-      this.timer = setInterval(() => void this.pollOnce(), this.intervalMs);
-      this.timer.unref();
-    }
+    if (++this.listeners === 1) this.startFeed();
     let removed = false;
     return () => {
       if (removed) return;
       removed = true;
-      if (--this.listeners === 0 && this.timer) {
-        clearInterval(this.timer);
-        this.timer = null;
-      }
+      if (--this.listeners === 0) void this.stopFeed();
     };
   }
 
-  /** One poll: publishes every change since the cursor that this process has not seen. */
-  async pollOnce(): Promise<number> {
-    if (this.polling || this.db.isClosed) return 0;
-    this.polling = true;
-    try {
-      const since = new Date(this.cursor - OVERLAP_MS);
-      const found = [
-        ...(await this.changesSince({ since, resource: 'flow-run', limit: BATCH })),
-        ...(await this.changesSince({ since, resource: 'task-run', limit: BATCH })),
-        ...(await this.changesSince({ since, resource: 'log', limit: BATCH })),
-      ];
-      let published = 0;
-      for (const event of found) {
-        this.cursor = Math.max(this.cursor, Date.parse(event.occurred));
-        if (this.events.publish(event)) published++;
-      }
-      return published;
-    } catch {
-      // The database may be briefly unavailable; the next poll tries again from the same cursor.
-      return 0;
-    } finally {
-      this.polling = false;
+  private startFeed(): void {
+    if (this.stopped || this.intervalMs <= 0 || this.timer) return;
+    const earliest = this.now().getTime() - OVERLAP_MS;
+    for (const r of RESOURCES) this.cursors[r] = Math.max(this.cursors[r], earliest);
+    this.updateHorizon();
+    this.timer = setInterval(() => {
+      if (!this.current) void this.poll(OVERLAP_MS);
+    }, this.intervalMs);
+    this.timer.unref();
+    if (this.db.dialect === 'postgres') {
+      this.listener = new ChangeListener({
+        url: this.db.url,
+        origin: this.events.origin,
+        onChange: () => this.pollSoon(),
+      });
+      this.listener.start();
     }
   }
 
-  /** Changes of one resource after `since`, oldest first, as events (also used for catch-up). */
+  private async stopFeed(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.events.setHorizon(null);
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.stop();
+  }
+
+  /** Polls as soon as possible (another process notified); a poll in progress is followed by another. */
+  pollSoon(): void {
+    if (this.listeners === 0 || this.stopped) return;
+    if (this.current) this.again = true;
+    else void this.poll(QUICK_OVERLAP_MS);
+  }
+
+  /** Runs one full poll after any poll in progress; resolves to the number of events it published. */
+  async pollOnce(): Promise<number> {
+    while (this.current) await this.current;
+    return this.poll(OVERLAP_MS);
+  }
+
+  private poll(overlapMs: number): Promise<number> {
+    if (this.db.isClosed) return Promise.resolve(0);
+    const run = (async () => {
+      let published = 0;
+      try {
+        for (const resource of RESOURCES) published += await this.pollResource(resource, overlapMs);
+      } catch {
+        // The database may be briefly unavailable; the next poll tries again from the same cursors.
+      }
+      return published;
+    })();
+    this.current = run;
+    void run.then(() => {
+      this.current = null;
+      this.updateHorizon();
+      if (this.again) {
+        this.again = false;
+        if (this.listeners > 0 && !this.stopped) void this.poll(QUICK_OVERLAP_MS);
+      }
+    });
+    return run;
+  }
+
+  /** Pages through the versions changed since the cursor; builds and publishes the undelivered ones. */
+  private async pollResource(resource: RigelResource, overlapMs: number): Promise<number> {
+    const startedAt = this.now().getTime();
+    const type = EVENT_TYPE_OF[resource];
+    let after: Version = { at: new Date(this.cursors[resource] - overlapMs), id: MIN_ID };
+    let published = 0;
+    for (;;) {
+      const versions = await this.versionsAfter(resource, after);
+      const fresh = versions.filter((v) => !this.events.wasDelivered(eventKey(type, v.id, v.at.toISOString())));
+      const ids = fresh.map((v) => v.id);
+      const events = ids.length > 0 ? await this.eventsFor(resource, ids) : [];
+      for (const event of events) if (this.events.publish(event, 'feed')) published++;
+      if (versions.length < BATCH) break;
+      after = versions[versions.length - 1]!;
+    }
+    // Everything committed before this poll started has been read; the next one looks back from here.
+    this.cursors[resource] = Math.max(this.cursors[resource], startedAt);
+    return published;
+  }
+
+  /** (id, change time) of rows changed after `after` in (time, id) order: cheap to re-read. */
+  private async versionsAfter(resource: RigelResource, after: Version): Promise<Version[]> {
+    const { table, time } = SOURCE[resource];
+    const at = this.db.codec.encodeTimestamp(after.at);
+    const rows = await this.db.query<{ id: string; at: unknown }>(
+      `SELECT "id", "${time}" AS "at" FROM "${table}" WHERE "${time}" >= ? AND ("${time}" > ? OR "id" > ?) ` +
+        `ORDER BY "${time}", "id" LIMIT ?`,
+      [at, at, after.id, BATCH],
+    );
+    return rows.map((row) => ({ id: row.id, at: this.db.codec.decodeTimestamp(row.at)! }));
+  }
+
+  /** Full events for the rows with these ids, oldest change first. */
+  private async eventsFor(resource: RigelResource, ids: string[]): Promise<RigelEvent[]> {
+    const { alias, time } = SOURCE[resource];
+    const idIn =
+      this.db.dialect === 'postgres'
+        ? `${alias}."id" = ANY(?::uuid[])`
+        : `${alias}."id" IN (SELECT value FROM json_each(?))`;
+    const rows = await this.db.query(
+      `${selectEvents(resource)} WHERE ${idIn} ORDER BY ${alias}."${time}", ${alias}."id"`,
+      [this.db.dialect === 'postgres' ? ids : JSON.stringify(ids)],
+    );
+    return this.toEvents(resource, rows);
+  }
+
+  /** Changes of one resource at or after `since`, oldest first, as events (catch-up after a reconnect). */
   async changesSince(query: ChangeQuery): Promise<RigelEvent[]> {
-    const since = this.db.codec.encodeTimestamp(query.since);
-    const limit = query.limit ?? BATCH;
-    if (query.resource === 'log') {
-      const where = query.flowRunId ? ' AND l."flowRunId" = ?' : '';
-      const rows = await this.db.query(
-        `SELECT l.* FROM "log" l WHERE l."created" > ?${where} ORDER BY l."created", l."id" LIMIT ?`,
-        [since, ...(query.flowRunId ? [query.flowRunId] : []), limit],
-      );
+    const { alias, time, runColumn } = SOURCE[query.resource];
+    const runFilter = query.flowRunId ? ` AND ${alias}."${runColumn}" = ?` : '';
+    const rows = await this.db.query(
+      `${selectEvents(query.resource)} WHERE ${alias}."${time}" >= ?${runFilter} ORDER BY ${alias}."${time}", ${alias}."id" LIMIT ?`,
+      [this.db.codec.encodeTimestamp(query.since), ...(query.flowRunId ? [query.flowRunId] : []), query.limit ?? BATCH],
+    );
+    return this.toEvents(query.resource, rows);
+  }
+
+  private toEvents(resource: RigelResource, rows: Row[]): RigelEvent[] {
+    if (resource === 'log') {
       return this.logs
         .decodeRows(rows)
         .map((log) => ({ type: 'log', occurred: log.created, flowRunId: log.flowRunId, payload: { ...log } }));
     }
-    const kind = query.resource === 'flow-run' ? 'flow' : 'task';
-    const alias = kind === 'flow' ? 'r' : 't';
-    const runFilter = query.flowRunId ? ` AND ${alias}."${kind === 'flow' ? 'id' : 'flowRunId'}" = ?` : '';
-    const rows = await this.db.query(
-      `${runWithStateSelect(kind)} WHERE ${alias}."updated" > ?${runFilter} ORDER BY ${alias}."updated", ${alias}."id" LIMIT ?`,
-      [since, ...(query.flowRunId ? [query.flowRunId] : []), limit],
-    );
+    const kind = resource === 'flow-run' ? 'flow' : 'task';
     const now = this.now();
     return rows.map((row) => {
       const payload = this.runs.toApi(kind, row, now);
       return {
-        type: kind === 'flow' ? 'flow-run.updated' : 'task-run.updated',
+        type: EVENT_TYPE_OF[resource],
         occurred: String(payload.updated),
         flowRunId: (kind === 'flow' ? payload.id : payload.flowRunId) as string | null,
         payload,
@@ -115,8 +224,14 @@ export class ChangeFeed {
     });
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  /** Tells the bus which events it may forget: the feed never reads rows before the lowest cursor again. */
+  private updateHorizon(): void {
+    if (this.stopped || this.listeners === 0) return;
+    this.events.setHorizon(Math.min(...RESOURCES.map((r) => this.cursors[r])) - OVERLAP_MS);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.stopFeed();
   }
 }

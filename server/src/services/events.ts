@@ -2,9 +2,13 @@
  * Live events: every committed change is published on an in-process RxJS stream; the WebSocket route
  * (api/events.ts) filters it per subscriber, and the change feed (change-feed.ts) adds changes that
  * other processes wrote to the same database. The bus drops an event it has already delivered (same
- * resource, id and change time), so a change seen both locally and through the feed arrives once.
+ * type, id and change time — a run's `updated` is unique per change), so a change seen both locally
+ * and through the feed arrives once. It remembers delivered events until the feed will never read
+ * their rows again (the feed's horizon), or for a few seconds when no feed is running.
  */
+import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
+import { systemClock, type Clock } from '../orchestration/clock';
 
 export type RigelEventType = 'flow-run.updated' | 'task-run.updated' | 'log';
 export type RigelResource = 'flow-run' | 'task-run' | 'log';
@@ -24,34 +28,89 @@ export const RESOURCE_OF: Record<RigelEventType, RigelResource> = {
   log: 'log',
 };
 
-/** How long the bus remembers delivered events for de-duplication. */
-const MEMORY_MS = 30_000;
+export const EVENT_TYPE_OF: Record<RigelResource, RigelEventType> = {
+  'flow-run': 'flow-run.updated',
+  'task-run': 'task-run.updated',
+  log: 'log',
+};
+
+/** Identifies one version of one object: what de-duplication compares. */
+export function eventKey(type: RigelEventType, id: string, occurred: string): string {
+  return `${type}:${id}:${occurred}`;
+}
+
+/** Without a running feed nothing older than this is ever read again (the feed starts ≤ 4 s back). */
+const IDLE_MEMORY_MS = 10_000;
+/** Pruning scans the memory at most this often (by the bus's clock). */
+const PRUNE_EVERY_MS = 1000;
 
 export class EventBus {
+  /** Identifies this bus in cross-process notifications, so a process ignores its own. */
+  readonly origin = randomUUID();
   private readonly subject = new Subject<RigelEvent>();
+  /** Delivered event keys → the change time (ms) of the event. */
   private readonly delivered = new Map<string, number>();
-  private lastPrune = Date.now();
+  private horizon: number | null = null;
+  private lastPrune = 0;
+  private localChange: (() => void) | null = null;
   readonly events$: Observable<RigelEvent> = this.subject.asObservable();
 
-  /** Publishes `event` unless it was already delivered; returns whether it was. */
   /** Whether anyone listens (publishers skip building payloads when nobody does). */
   get observed(): boolean {
     return this.subject.observed;
   }
 
-  publish(event: RigelEvent): boolean {
-    const key = `${event.type}:${event.payload.id}:${event.occurred}`;
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  /**
+   * Publishes `event` unless it was already delivered; returns whether it was. `local` events were
+   * committed by this process (they trigger the cross-process notification); `feed` events were read
+   * back from the database.
+   */
+  publish(event: RigelEvent, source: 'local' | 'feed' = 'local'): boolean {
+    const key = eventKey(event.type, event.payload.id, event.occurred);
     if (this.delivered.has(key)) return false;
-    const now = Date.now();
-    this.delivered.set(key, now);
-    if (now - this.lastPrune > MEMORY_MS) this.prune(now);
+    this.delivered.set(key, Date.parse(event.occurred));
+    this.maybePrune();
     this.subject.next(event);
+    if (source === 'local') this.localChange?.();
     return true;
   }
 
-  private prune(now: number): void {
+  /** Whether the event with this key was delivered (the feed skips building it again). */
+  wasDelivered(key: string): boolean {
+    return this.delivered.has(key);
+  }
+
+  /** Signals a committed local change that was not published (nobody listens here; other processes may). */
+  notifyLocalChange(): void {
+    this.localChange?.();
+  }
+
+  /** Called after this process published a change it committed (the PostgreSQL notifier hooks in). */
+  onLocalChange(listener: (() => void) | null): void {
+    this.localChange = listener;
+  }
+
+  /**
+   * The change feed promises never to read rows changed before `time` (ms) again, so events older than
+   * that can be forgotten; `null` when the feed stops.
+   */
+  setHorizon(time: number | null): void {
+    this.horizon = time;
+  }
+
+  /** How many delivered events the bus remembers (specs and diagnostics). */
+  get remembered(): number {
+    return this.delivered.size;
+  }
+
+  private maybePrune(): void {
+    const now = this.clock().getTime();
+    if (Math.abs(now - this.lastPrune) < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
-    for (const [key, at] of this.delivered) if (now - at > MEMORY_MS) this.delivered.delete(key);
+    const before = this.horizon ?? now - IDLE_MEMORY_MS;
+    for (const [key, occurred] of this.delivered) if (occurred < before) this.delivered.delete(key);
   }
 
   complete(): void {

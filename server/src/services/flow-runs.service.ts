@@ -9,6 +9,7 @@ import { FlowRunEntity, TaskRunEntity } from '../db/entities';
 import { uuid7 } from '../db/ids';
 import type { Clock } from '../orchestration/clock';
 import type { RunRecord, StateRecord } from '../orchestration/records';
+import { nextUpdated } from '../orchestration/transforms/state';
 import type { FlowRunHistoryDto } from '../schemas/dto/filters.dto';
 import type { FlowRunCreateDto, FlowRunUpdateDto } from '../schemas/dto/flow-run.dto';
 import { ObjectNotFoundError, PayloadTooLargeError, ValidationFailedError } from '../schemas/errors';
@@ -180,7 +181,7 @@ export class FlowRunsService {
       changes.clear();
       const run = await this.orchestration.store.lockRun(tx, 'flow', id);
       if (!run) throw new ObjectNotFoundError('Flow run', id);
-      const values: Record<string, unknown> = { ...Object.fromEntries(fields), updated: now };
+      const values: Record<string, unknown> = { ...Object.fromEntries(fields), updated: nextUpdated(run.updated, now) };
       if (dto.empiricalPolicy) values.empiricalPolicy = { ...run.empiricalPolicy, ...dto.empiricalPolicy };
       const columns = Object.keys(values);
       await tx.execute(`UPDATE "flow_run" SET ${columns.map((c) => `"${c}" = ?`).join(', ')} WHERE "id" = ?`, [

@@ -5,6 +5,7 @@
 import type { Database } from '../db/database';
 import { systemClock, type Clock } from '../orchestration/clock';
 import { loadSettings, type Settings } from '../settings';
+import { ChangeNotifier } from './change-notifier';
 import { ConcurrencyLimitsService } from './concurrency-limits.service';
 import { EventBus } from './events';
 import { FlowRunsService } from './flow-runs.service';
@@ -40,7 +41,9 @@ export interface ServiceOptions {
 export function createServices(db: Database, options: ServiceOptions = {}): Services {
   const settings = options.settings ?? loadSettings();
   const clock = options.clock ?? systemClock;
-  const events = options.events ?? new EventBus();
+  const events = options.events ?? new EventBus(clock);
+  // PostgreSQL: other server processes hear about this process's commits at once (LISTEN/NOTIFY).
+  ChangeNotifier.attach(db, events);
   const orchestration = new OrchestrationService({
     db,
     events,

@@ -190,7 +190,10 @@ export class OrchestrationService {
 
   /** Publishes committed changes to live subscribers. */
   publish(changes: ChangeSet): void {
-    if (!this.deps.events.observed) return;
+    if (!this.deps.events.observed) {
+      this.deps.events.notifyLocalChange();
+      return;
+    }
     const now = this.clock();
     for (const { kind, run, state } of changes.entries()) {
       this.deps.events.publish({

@@ -35,13 +35,22 @@ export function buildValidatedState(ctx: OrchestrationContext, proposed: Propose
   };
 }
 
+/**
+ * The run's next `updated`: `candidate`, or 1 ms after `previous` if that is not later. `updated` is
+ * unique and increasing per run, so (run, updated) names one version (live events de-duplicate on it).
+ */
+export function nextUpdated(previous: Date | null | undefined, candidate: Date): Date {
+  return previous && candidate.getTime() <= previous.getTime() ? new Date(previous.getTime() + 1) : candidate;
+}
+
 export const SetRunState: GlobalTransform = {
   name: 'SetRunState',
   apply(ctx, state) {
+    // A run without a state is being created in this transaction: no earlier version was ever visible.
+    ctx.run.updated = ctx.run.stateId ? nextUpdated(ctx.run.updated, state.timestamp) : state.timestamp;
     ctx.run.stateId = state.id;
     ctx.run.stateType = state.type;
     ctx.run.stateName = state.name;
     ctx.run.stateTimestamp = state.timestamp;
-    ctx.run.updated = state.timestamp;
   },
 };
