@@ -71,7 +71,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const db = await freshDatabase();
   const clock =
     options.fakeClock instanceof FakeClock ? options.fakeClock : options.fakeClock ? new FakeClock() : undefined;
-  const settings: Settings = { ...loadSettings(), eventsPollIntervalMs: 100, servicesEnabled: false, ...options.settings };
+  const settings: Settings = {
+    ...loadSettings(),
+    eventsPollIntervalMs: 100,
+    servicesEnabled: false,
+    ...options.settings,
+  };
   const server = await startServer({
     db,
     settings,

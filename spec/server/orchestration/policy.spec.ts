@@ -13,7 +13,6 @@ type Action =
   | { verb: 'rename'; name: string };
 
 const NONE: Action = { verb: 'none' };
-const completed: ProposedState = { type: 'COMPLETED', name: 'Completed', message: null, stateDetails: {}, data: null };
 
 /** A rule for the machinery specs: logs its hooks and applies one verb in beforeTransition. */
 function rule(log: string[], name: string, act: Action = NONE, from: StateSet = ANY_STATE, to: StateSet = ANY_STATE) {

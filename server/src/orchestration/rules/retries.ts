@@ -40,15 +40,14 @@ export function baseRetryDelay(delay: RetryPolicy['retryDelaySeconds'], attempt:
 }
 
 /**
- * Jitter as Prefect's clamped Poisson interval: an exponential draw with mean `base`, clamped to
- * `base * (1 + factor)`, so a crowd of failing tasks does not retry in lock-step.
+ * Jitter: a delay drawn uniformly from [base × (1 − factor), base × (1 + factor)] (never below 0), so a
+ * crowd of failing tasks does not retry in lock-step and the average stays near `base` (for factor ≤ 1).
  */
 export function jitteredDelay(base: number, factor: number, random: () => number): number {
   if (base <= 0 || factor <= 0) return base;
+  const lower = base * Math.max(0, 1 - factor);
   const upper = base * (1 + factor);
-  const r = random();
-  // Inverse CDF of the exponential distribution truncated to [0, upper].
-  return -base * Math.log(1 - r * (1 - Math.exp(-upper / base)));
+  return lower + (upper - lower) * random();
 }
 
 /** RUNNING → FAILED (flow runs): `runCount <= retries` → REJECT into AwaitingRetry(now + retryDelaySeconds). */

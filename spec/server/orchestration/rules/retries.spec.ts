@@ -145,11 +145,18 @@ describe('retry rules', () => {
         expect(await jittered(1, { retryJitterFactor: 0.5 })).to.equal(15);
       });
 
-      it('draws a longer delay for a larger random number, within [0, upper bound]', async () => {
-        const low = await jittered(0.25, { retryJitterFactor: 0.5 });
-        const high = await jittered(0.75, { retryJitterFactor: 0.5 });
-        expect(low).to.be.greaterThan(0).and.lessThan(high);
-        expect(high).to.be.lessThan(15);
+      it('reaches at least retryDelaySeconds × (1 − factor), at the bottom of the random range', async () => {
+        expect(await jittered(0, { retryJitterFactor: 0.5 })).to.equal(5);
+      });
+
+      it('draws uniformly between the bounds, so the middle of the range gives the configured delay', async () => {
+        expect(await jittered(0.25, { retryJitterFactor: 0.5 })).to.equal(7.5);
+        expect(await jittered(0.5, { retryJitterFactor: 0.5 })).to.equal(10);
+      });
+
+      it('never goes below zero for factors above 1', async () => {
+        expect(await jittered(0, { retryJitterFactor: 3 })).to.equal(0);
+        expect(await jittered(1, { retryJitterFactor: 3 })).to.equal(40);
       });
 
       it('uses the delay as given when no factor is set', async () => {
