@@ -4,8 +4,10 @@
  * decorator options forced on; the output is served from memory through a require hook, so imports
  * resolve from the file's own folder (its node_modules). A `.js` file is simply required.
  */
-import { existsSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve } from 'node:path';
 import ts from 'typescript';
 
 export class FlowFileError extends Error {}
@@ -53,22 +55,62 @@ function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string {
   });
 }
 
-/** Compiles and loads `path`; returns the absolute paths of the user files that were loaded. */
-export function loadFlowFile(path: string, options: { typeCheck?: boolean } = {}): string[] {
-  const file = resolve(path);
-  if (!existsSync(file)) throw new FlowFileError(`No such file: ${path}`);
-  const ext = extname(file);
-  if (['.js', '.cjs', '.mjs'].includes(ext)) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require(file);
-    return [file];
+interface CompiledCache {
+  version: string;
+  /** Every source file of the program with its size and modification time when it was compiled. */
+  inputs: Record<string, string>;
+  outputs: Record<string, string>;
+}
+
+const CACHE_DIR = join(tmpdir(), 'rigel-run-cache');
+
+function stamp(file: string): string | null {
+  try {
+    const stat = statSync(file);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return null;
   }
-  if (!['.ts', '.tsx', '.mts', '.cts'].includes(ext)) throw new FlowFileError(`${path}: expected a .ts or .js file`);
+}
+
+function cachePath(file: string): string {
+  return join(CACHE_DIR, `${createHash('sha256').update(`${ts.version}\0${file}`).digest('hex').slice(0, 24)}.json`);
+}
+
+/** The compiled output of a previous run, when no input file changed since. */
+function readCache(file: string): Map<string, string> | null {
+  try {
+    const cache = JSON.parse(readFileSync(cachePath(file), 'utf8')) as CompiledCache;
+    if (cache.version !== ts.version) return null;
+    for (const [input, seen] of Object.entries(cache.inputs)) if (stamp(input) !== seen) return null;
+    return new Map(Object.entries(cache.outputs));
+  } catch {
+    return null;
+  }
+}
+
+function writeCache(file: string, program: ts.Program, outputs: Map<string, string>): void {
+  try {
+    const inputs: Record<string, string> = {};
+    for (const source of program.getSourceFiles()) {
+      const s = stamp(source.fileName);
+      if (s) inputs[resolve(source.fileName)] = s;
+    }
+    const config = ts.findConfigFile(dirname(file), ts.sys.fileExists);
+    if (config) inputs[resolve(config)] = stamp(config) ?? '';
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const cache: CompiledCache = { version: ts.version, inputs, outputs: Object.fromEntries(outputs) };
+    writeFileSync(cachePath(file), JSON.stringify(cache));
+  } catch {
+    // A cache that cannot be written only costs the next run a compile.
+  }
+}
+
+function compile(file: string, path: string, typeCheck: boolean): Map<string, string> {
+  const cached = typeCheck ? readCache(file) : null;
+  if (cached) return cached;
   const program = ts.createProgram([file], compilerOptions(file));
-  const diagnostics = [
-    ...program.getSyntacticDiagnostics(),
-    ...(options.typeCheck === false ? [] : program.getSemanticDiagnostics()),
-  ];
+  const diagnostics = [...program.getSyntacticDiagnostics(), ...(typeCheck ? program.getSemanticDiagnostics() : [])];
   const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (errors.length > 0) {
     throw new FlowFileError(
@@ -80,6 +122,25 @@ export function loadFlowFile(path: string, options: { typeCheck?: boolean } = {}
     if (outputName.endsWith('.js')) emitted.set(resolve(outputName.replace(/\.js$/, '.ts')), text);
     if (outputName.endsWith('.jsx')) emitted.set(resolve(outputName.replace(/\.jsx$/, '.tsx')), text);
   });
+  if (typeCheck) writeCache(file, program, emitted);
+  return emitted;
+}
+
+/**
+ * Compiles and loads `path`; returns the absolute paths of the user files that were loaded. The
+ * output is cached (in the system's temporary folder) until one of the program's files changes.
+ */
+export function loadFlowFile(path: string, options: { typeCheck?: boolean } = {}): string[] {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new FlowFileError(`No such file: ${path}`);
+  const ext = extname(file);
+  if (['.js', '.cjs', '.mjs'].includes(ext)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(file);
+    return [file];
+  }
+  if (!['.ts', '.tsx', '.mts', '.cts'].includes(ext)) throw new FlowFileError(`${path}: expected a .ts or .js file`);
+  const emitted = compile(file, path, options.typeCheck !== false);
   const extensions = require.extensions as NodeJS.RequireExtensions;
   const previous = extensions['.ts'];
   extensions['.ts'] = (module, filename) => {
