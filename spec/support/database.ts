@@ -8,6 +8,9 @@ let shared: Promise<Database> | null = null;
 let resetDone = false;
 
 const TABLES = [
+  'flow_run_input',
+  'worker',
+  'deployment_schedule',
   'orchestration_decision',
   'task_run_state_cache',
   'log',
@@ -18,6 +21,9 @@ const TABLES = [
   'flow',
   'concurrency_limit',
   'result',
+  'deployment',
+  'work_queue',
+  'work_pool',
 ];
 
 export function testDatabaseUrl(): string {

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { JsonColumn, TimestampColumn, UuidColumn } from '../dialect';
+import { DeploymentEntity } from './deployment.entity';
 import { FlowEntity } from './flow.entity';
 import { RunColumns } from './run-columns';
 
@@ -12,6 +13,7 @@ import { RunColumns } from './run-columns';
 @Index('ix_flow_run_next_scheduled_start_time', ['nextScheduledStartTime'])
 @Index('ix_flow_run_start_time', ['startTime'])
 @Index('ix_flow_run_end_time', ['endTime'])
+@Index('ix_flow_run_queue_scheduled', ['workQueueId', 'nextScheduledStartTime'])
 export class FlowRunEntity extends RunColumns {
   @UuidColumn()
   flowId: string;
@@ -38,6 +40,10 @@ export class FlowRunEntity extends RunColumns {
   @Index('ix_flow_run_deployment')
   deploymentId: string | null;
 
+  @ManyToOne(() => DeploymentEntity, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'deploymentId' })
+  deployment?: Relation<DeploymentEntity>;
+
   @Column({ type: 'varchar', length: 255, nullable: true })
   infrastructurePid: string | null;
 
@@ -47,4 +53,20 @@ export class FlowRunEntity extends RunColumns {
 
   @Column({ type: 'boolean', default: false })
   autoScheduled: boolean;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  deploymentVersion: string | null;
+
+  /** The work queue a deployment run waits in (workers poll by queue). */
+  @UuidColumn({ nullable: true })
+  workQueueId: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  workQueueName: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  workPoolName: string | null;
+
+  @JsonColumn({ nullable: true })
+  jobVariables: Record<string, unknown> | null;
 }

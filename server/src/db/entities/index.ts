@@ -1,4 +1,7 @@
 import { ConcurrencyLimitEntity } from './concurrency-limit.entity';
+import { DeploymentScheduleEntity } from './deployment-schedule.entity';
+import { DeploymentEntity } from './deployment.entity';
+import { FlowRunInputEntity } from './flow-run-input.entity';
 import { FlowRunStateEntity } from './flow-run-state.entity';
 import { FlowRunEntity } from './flow-run.entity';
 import { FlowEntity } from './flow.entity';
@@ -8,9 +11,18 @@ import { ResultEntity } from './result.entity';
 import { TaskRunStateCacheEntity } from './task-run-state-cache.entity';
 import { TaskRunStateEntity } from './task-run-state.entity';
 import { TaskRunEntity } from './task-run.entity';
+import { WorkPoolEntity } from './work-pool.entity';
+import { WorkQueueEntity } from './work-queue.entity';
+import { WorkerEntity } from './worker.entity';
 
 export {
   ConcurrencyLimitEntity,
+  DeploymentEntity,
+  DeploymentScheduleEntity,
+  FlowRunInputEntity,
+  WorkPoolEntity,
+  WorkQueueEntity,
+  WorkerEntity,
   FlowEntity,
   FlowRunEntity,
   FlowRunStateEntity,
@@ -33,4 +45,10 @@ export const ENTITIES = [
   LogEntity,
   ConcurrencyLimitEntity,
   ResultEntity,
+  DeploymentEntity,
+  DeploymentScheduleEntity,
+  WorkPoolEntity,
+  WorkQueueEntity,
+  WorkerEntity,
+  FlowRunInputEntity,
 ];
