@@ -217,6 +217,59 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
     type: 'object',
     properties: { key: str(), created: time(), serializer: str(), data: str(), size: { type: 'integer' } },
   },
+  Deployment: {
+    type: 'object',
+    properties: {
+      id: uuid(),
+      name: str(),
+      flowId: uuid(),
+      entrypoint: str(),
+      parameters: { type: 'object' },
+      parameterSchema: { type: 'object' },
+      paused: { type: 'boolean' },
+      workPoolName: str({ nullable: true }),
+      workQueueName: str({ nullable: true }),
+      concurrencyLimit: { type: 'integer', nullable: true },
+      collisionStrategy: str({ enum: ['ENQUEUE', 'CANCEL_NEW'] }),
+      schedules: { type: 'array', items: ref('DeploymentSchedule') },
+    },
+  },
+  DeploymentSchedule: {
+    type: 'object',
+    properties: {
+      id: uuid(),
+      deploymentId: uuid(),
+      schedule: { type: 'object' },
+      active: { type: 'boolean' },
+      parameters: { type: 'object' },
+    },
+  },
+  WorkPool: {
+    type: 'object',
+    properties: {
+      id: uuid(),
+      name: str(),
+      type: str(),
+      paused: { type: 'boolean' },
+      status: str({ enum: ['READY', 'NOT_READY', 'PAUSED'] }),
+      defaultQueueId: uuid(true),
+    },
+  },
+  WorkQueue: {
+    type: 'object',
+    properties: {
+      id: uuid(),
+      name: str(),
+      workPoolId: uuid(),
+      priority: { type: 'integer' },
+      paused: { type: 'boolean' },
+      concurrencyLimit: { type: 'integer', nullable: true },
+    },
+  },
+  Worker: {
+    type: 'object',
+    properties: { id: uuid(), name: str(), lastHeartbeatTime: time(), status: str({ enum: ['ONLINE', 'OFFLINE'] }) },
+  },
   ConcurrencyLimit: {
     type: 'object',
     properties: {

@@ -54,6 +54,16 @@ export async function insertRun(
   return { id: existing, created: false };
 }
 
+/** What a run created from a deployment carries besides the API's create fields. */
+export interface DeploymentRunFields {
+  deploymentVersion?: string | null;
+  workPoolName?: string | null;
+  workQueueName?: string | null;
+  workQueueId?: string | null;
+  jobVariables?: Record<string, unknown> | null;
+  autoScheduled?: boolean;
+}
+
 export interface InsertedRun {
   id: string;
   created: boolean;
@@ -138,7 +148,8 @@ export class FlowRunsService {
     private readonly parametersLimitBytes: number,
   ) {}
 
-  async create(dto: FlowRunCreateDto): Promise<CreateRunResult> {
+  /** Creates a flow run; `extra` carries the fields a deployment run gets from its deployment. */
+  async create(dto: FlowRunCreateDto, extra: DeploymentRunFields = {}): Promise<CreateRunResult> {
     const parameters = dto.parameters ?? {};
     if (Buffer.byteLength(JSON.stringify(parameters)) > this.parametersLimitBytes) {
       throw new PayloadTooLargeError(this.parametersLimitBytes, 'parameters');
@@ -146,6 +157,10 @@ export class FlowRunsService {
     const insert = async (tx: Tx) => {
       const flow = await tx.query(`SELECT "id" FROM "flow" WHERE "id" = ?`, [dto.flowId]);
       if (!flow[0]) throw new ObjectNotFoundError('Flow', dto.flowId);
+      if (dto.deploymentId) {
+        const deployment = await tx.query(`SELECT "id" FROM "deployment" WHERE "id" = ?`, [dto.deploymentId]);
+        if (!deployment[0]) throw new ObjectNotFoundError('Deployment', dto.deploymentId);
+      }
       const values = {
         ...newRunValues(this.clock(), dto.name ?? readableRunName(), dto.tags, dto.empiricalPolicy),
         flowId: dto.flowId,
@@ -156,6 +171,7 @@ export class FlowRunsService {
         deploymentId: dto.deploymentId ?? null,
         infrastructurePid: dto.infrastructurePid ?? null,
         autoScheduled: false,
+        ...extra,
       };
       return insertRun(tx, this.db, 'flow_run', values, '("flowId", "idempotencyKey")', async () => {
         const rows = await tx.query<{ id: string }>(

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../orchestration/clock';
 import { loadSettings, type Settings } from '../settings';
 import { ChangeNotifier } from './change-notifier';
 import { ConcurrencyLimitsService } from './concurrency-limits.service';
+import { DeploymentsService } from './deployments.service';
 import { EventBus } from './events';
 import { FlowRunsService } from './flow-runs.service';
 import { FlowsService } from './flows.service';
@@ -15,6 +16,7 @@ import { OrchestrationService } from './orchestration.service';
 import { ResultsService } from './results.service';
 import { RunsService } from './runs.service';
 import { TaskRunsService } from './task-runs.service';
+import { WorkPoolsService } from './work-pools.service';
 
 export interface Services {
   db: Database;
@@ -29,6 +31,8 @@ export interface Services {
   logs: LogsService;
   concurrencyLimits: ConcurrencyLimitsService;
   results: ResultsService;
+  workPools: WorkPoolsService;
+  deployments: DeploymentsService;
 }
 
 export interface ServiceOptions {
@@ -52,6 +56,8 @@ export function createServices(db: Database, options: ServiceOptions = {}): Serv
     settings: { taskConcurrencyWaitSeconds: settings.taskConcurrencyWaitSeconds },
   });
   const runs = new RunsService(db, orchestration, clock);
+  const flowRuns = new FlowRunsService(db, runs, orchestration, clock, settings.parametersLimitBytes);
+  const workPools = new WorkPoolsService(db, runs, clock);
   return {
     db,
     settings,
@@ -60,7 +66,9 @@ export function createServices(db: Database, options: ServiceOptions = {}): Serv
     orchestration,
     runs,
     flows: new FlowsService(db, clock),
-    flowRuns: new FlowRunsService(db, runs, orchestration, clock, settings.parametersLimitBytes),
+    flowRuns,
+    workPools,
+    deployments: new DeploymentsService(db, flowRuns, workPools, clock),
     taskRuns: new TaskRunsService(db, runs, orchestration, clock),
     logs: new LogsService(db, events, clock),
     concurrencyLimits: new ConcurrencyLimitsService(db, clock),

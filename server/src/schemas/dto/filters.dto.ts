@@ -199,3 +199,27 @@ export class FlowFilterDto extends FlowFiltersDto {
 }
 
 export { PageDto };
+
+export class DeploymentListFilter {
+  @IsOptional() @ValidateNested() @Type(() => UuidFilter) id?: UuidFilter;
+  @IsOptional() @ValidateNested() @Type(() => StringFilter) name?: StringFilter;
+  @IsOptional() @ValidateNested() @Type(() => TagsFilter) tags?: TagsFilter;
+  @IsOptional() @IsBoolean() paused?: boolean;
+  @IsOptional() @ValidateNested() @Type(() => StringFilter) workPoolName?: StringFilter;
+}
+
+export const DEPLOYMENT_SORTS = ['NAME_ASC', 'NAME_DESC', 'CREATED_DESC', 'UPDATED_DESC'] as const;
+export type DeploymentSort = (typeof DEPLOYMENT_SORTS)[number];
+
+export class DeploymentFiltersDto {
+  @IsOptional() @ValidateNested() @Type(() => FlowFilter) flows?: FlowFilter;
+  @IsOptional() @ValidateNested() @Type(() => DeploymentListFilter) deployments?: DeploymentListFilter;
+}
+
+export class DeploymentFilterDto extends DeploymentFiltersDto {
+  @IsOptional()
+  @IsIn(DEPLOYMENT_SORTS as unknown as string[], { message: `sort must be one of ${DEPLOYMENT_SORTS.join(', ')}` })
+  sort?: DeploymentSort;
+  @IsOptional() @IsInt() @Min(1) @Max(1000) limit?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(10_000_000) offset?: number;
+}

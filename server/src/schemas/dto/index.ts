@@ -8,3 +8,5 @@ export * from './log.dto';
 export * from './concurrency-limit.dto';
 export * from './states-query.dto';
 export * from './result.dto';
+export * from './deployment.dto';
+export * from './work-pool.dto';

@@ -103,7 +103,12 @@ describe('terminal-state rules', () => {
 
     describe('when the finished flow run has a deployment', () => {
       it('accepts SCHEDULED', async () => {
-        const run = await h.createFlowRun({ deploymentId: '0190a1b2-0000-7000-8000-000000000001' });
+        const { deployment } = await h.services.deployments.create({
+          name: 'nightly',
+          flowId: h.flowId,
+          entrypoint: 'flows.ts:Etl.run',
+        });
+        const run = await h.createFlowRun({ deploymentId: deployment.id });
         await h.propose('flow', run.id, { type: 'RUNNING' }, { force: true });
         await h.propose('flow', run.id, { type: 'FAILED' }, { force: true });
         const { result } = await h.propose('flow', run.id, { type: 'SCHEDULED' });

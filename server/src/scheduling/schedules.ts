@@ -1,0 +1,178 @@
+/**
+ * Schedules: interval (with an anchor date and a time zone), cron (time zone, day-or semantics) and
+ * RRule. Occurrences are computed in the schedule's time zone, so a daily 09:00 stays 09:00 across
+ * DST changes: intervals of whole days step in wall-clock days; cron and RRule fire on wall-clock times.
+ * cron-parser and rrule do the parsing; luxon the time-zone arithmetic.
+ */
+import { CronExpressionParser } from 'cron-parser';
+import { DateTime, IANAZone } from 'luxon';
+import { rrulestr, type RRule, type RRuleSet } from 'rrule';
+
+export interface IntervalSchedule {
+  /** Seconds between runs. */
+  interval: number;
+  /** Runs fall on anchorDate + k × interval (default 2020-01-01T00:00 in the time zone). */
+  anchorDate?: string;
+  timezone?: string;
+}
+
+export interface CronSchedule {
+  cron: string;
+  timezone?: string;
+  /** When both day-of-month and day-of-week are restricted: true (default) matches either, false both. */
+  dayOr?: boolean;
+}
+
+export interface RRuleSchedule {
+  rrule: string;
+  timezone?: string;
+}
+
+export type ScheduleSpec = IntervalSchedule | CronSchedule | RRuleSchedule;
+
+const DAY = 86_400;
+const DEFAULT_ANCHOR = '2020-01-01T00:00:00';
+
+export function isInterval(s: ScheduleSpec): s is IntervalSchedule {
+  return typeof (s as IntervalSchedule).interval === 'number';
+}
+
+export function isCron(s: ScheduleSpec): s is CronSchedule {
+  return typeof (s as CronSchedule).cron === 'string';
+}
+
+function zoneOf(spec: ScheduleSpec): string {
+  return spec.timezone ?? 'UTC';
+}
+
+/** Every problem with a schedule, as `field: message` pairs (empty when it is valid). */
+export function scheduleProblems(spec: Record<string, unknown>): { field: string; message: string }[] {
+  const kinds = ['interval', 'cron', 'rrule'].filter((k) => spec[k] !== undefined);
+  if (kinds.length !== 1) return [{ field: 'schedule', message: 'must have exactly one of interval, cron or rrule' }];
+  const allowed: Record<string, string[]> = {
+    interval: ['interval', 'anchorDate', 'timezone'],
+    cron: ['cron', 'timezone', 'dayOr'],
+    rrule: ['rrule', 'timezone'],
+  };
+  const problems: { field: string; message: string }[] = [];
+  for (const key of Object.keys(spec)) {
+    if (!allowed[kinds[0]!]!.includes(key))
+      problems.push({ field: `schedule.${key}`, message: `is not a field of a ${kinds[0]} schedule` });
+  }
+  if (spec.timezone !== undefined && (typeof spec.timezone !== 'string' || !IANAZone.isValidZone(spec.timezone))) {
+    problems.push({ field: 'schedule.timezone', message: 'must be an IANA time zone such as "Europe/Berlin"' });
+  }
+  if (problems.length) return problems;
+  try {
+    if (kinds[0] === 'interval') {
+      const seconds = spec.interval;
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 1 || seconds > 366 * DAY) {
+        problems.push({ field: 'schedule.interval', message: 'must be a number of seconds from 1 to 31,622,400' });
+      }
+      if (
+        spec.anchorDate !== undefined &&
+        (typeof spec.anchorDate !== 'string' || !DateTime.fromISO(spec.anchorDate).isValid)
+      ) {
+        problems.push({ field: 'schedule.anchorDate', message: 'must be an ISO-8601 date-time' });
+      }
+    } else if (kinds[0] === 'cron') {
+      if (typeof spec.cron !== 'string')
+        problems.push({ field: 'schedule.cron', message: 'must be a cron expression' });
+      else CronExpressionParser.parse(spec.cron, { tz: zoneOf(spec as unknown as CronSchedule) });
+      if (spec.dayOr !== undefined && typeof spec.dayOr !== 'boolean')
+        problems.push({ field: 'schedule.dayOr', message: 'must be a boolean' });
+    } else {
+      if (typeof spec.rrule !== 'string')
+        problems.push({ field: 'schedule.rrule', message: 'must be an RRule string' });
+      else rrulestr(spec.rrule, { forceset: true });
+    }
+  } catch (error) {
+    problems.push({ field: `schedule.${kinds[0]}`, message: `is not valid: ${(error as Error).message}` });
+  }
+  return problems;
+}
+
+function intervalOccurrences(spec: IntervalSchedule, start: Date, end: Date, limit: number): Date[] {
+  const zone = zoneOf(spec);
+  const anchor = DateTime.fromISO(spec.anchorDate ?? DEFAULT_ANCHOR, { zone });
+  const out: Date[] = [];
+  if (spec.interval % DAY === 0) {
+    // Whole days: step in wall-clock days so the local time of day never moves with DST.
+    const days = spec.interval / DAY;
+    const startLocal = DateTime.fromJSDate(start, { zone });
+    let k = Math.max(0, Math.floor(startLocal.diff(anchor, 'days').days / days) - 1);
+    for (let t = anchor.plus({ days: k * days }); out.length < limit; t = anchor.plus({ days: ++k * days })) {
+      const when = t.toJSDate();
+      if (when > end) break;
+      if (when >= start) out.push(when);
+    }
+    return out;
+  }
+  const step = spec.interval * 1000;
+  const first = anchor.toMillis() + Math.ceil((start.getTime() - anchor.toMillis()) / step) * step;
+  for (let t = first; t <= end.getTime() && out.length < limit; t += step) out.push(new Date(t));
+  return out;
+}
+
+function cronOccurrences(spec: CronSchedule, start: Date, end: Date, limit: number): Date[] {
+  const zone = zoneOf(spec);
+  const expression = CronExpressionParser.parse(spec.cron, { tz: zone, currentDate: new Date(start.getTime() - 1) });
+  const fields = expression.fields;
+  const andDays = spec.dayOr === false && !fields.dayOfMonth.isWildcard && !fields.dayOfWeek.isWildcard;
+  const dom = new Set(fields.dayOfMonth.values.map(Number));
+  const dow = new Set(fields.dayOfWeek.values.map((v) => Number(v) % 7));
+  const out: Date[] = [];
+  for (let guard = 0; out.length < limit && guard < limit * 400; guard++) {
+    if (!expression.hasNext()) break;
+    const when = expression.next().toDate();
+    if (when > end) break;
+    if (andDays) {
+      const local = DateTime.fromJSDate(when, { zone });
+      if (!dom.has(local.day) || !dow.has(local.weekday % 7)) continue;
+    }
+    out.push(when);
+  }
+  return out;
+}
+
+/** RRule works on "floating" wall-clock times; each is placed in the schedule's time zone. */
+function rruleOccurrences(spec: RRuleSchedule, start: Date, end: Date, limit: number): Date[] {
+  const zone = zoneOf(spec);
+  const rule = rrulestr(spec.rrule, { forceset: true }) as RRuleSet | RRule;
+  const toFloating = (d: Date) => {
+    const local = DateTime.fromJSDate(d, { zone });
+    return new Date(Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second));
+  };
+  const fromFloating = (d: Date) =>
+    DateTime.fromObject(
+      {
+        year: d.getUTCFullYear(),
+        month: d.getUTCMonth() + 1,
+        day: d.getUTCDate(),
+        hour: d.getUTCHours(),
+        minute: d.getUTCMinutes(),
+        second: d.getUTCSeconds(),
+      },
+      { zone },
+    ).toJSDate();
+  const out: Date[] = [];
+  rule.between(
+    toFloating(new Date(start.getTime() - 1000)),
+    toFloating(new Date(end.getTime() + DAY * 1000)),
+    true,
+    (d) => {
+      const when = fromFloating(d);
+      if (when >= start && when <= end) out.push(when);
+      return out.length < limit;
+    },
+  );
+  return out;
+}
+
+/** The occurrences of `spec` in [start, end], at most `limit`, in time order. */
+export function occurrences(spec: ScheduleSpec, start: Date, end: Date, limit: number): Date[] {
+  if (limit <= 0) return [];
+  if (isInterval(spec)) return intervalOccurrences(spec, start, end, limit);
+  if (isCron(spec)) return cronOccurrences(spec, start, end, limit);
+  return rruleOccurrences(spec as RRuleSchedule, start, end, limit);
+}

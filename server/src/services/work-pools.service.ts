@@ -1,0 +1,266 @@
+/**
+ * Work pools, their queues and their workers. A pool always has a `default` queue; a worker's status
+ * (ONLINE/OFFLINE) follows from its heartbeats; workers fetch the due SCHEDULED runs of a pool's queues
+ * in priority order and claim each with a PENDING proposal (a second claim is ABORTed).
+ */
+import type { Database, Queryable, Row } from '../db/database';
+import { WorkerEntity, WorkPoolEntity, WorkQueueEntity } from '../db/entities';
+import { uuid7 } from '../db/ids';
+import type { Clock } from '../orchestration/clock';
+import { DEFAULT_LIMIT } from '../schemas/dto/common.dto';
+import type {
+  WorkPoolCreateDto,
+  WorkPoolUpdateDto,
+  WorkQueueCreateDto,
+  WorkQueueUpdateDto,
+} from '../schemas/dto/work-pool.dto';
+import { ObjectNotFoundError, ValidationFailedError } from '../schemas/errors';
+import { placeholders } from './rows';
+import type { RunsService } from './runs.service';
+import type { ApiRun } from './serializers';
+
+export const DEFAULT_QUEUE = 'default';
+/** A worker is OFFLINE after this many missed heartbeats. */
+const MISSED_WORKER_HEARTBEATS = 3;
+const DEFAULT_WORKER_HEARTBEAT_SECONDS = 30;
+
+export type ApiWorkPool = Record<string, unknown> & { id: string; name: string; defaultQueueId: string | null };
+export type ApiWorkQueue = Record<string, unknown> & { id: string; name: string; workPoolId: string };
+
+function isoFields<T extends Record<string, unknown>>(row: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[key] = value instanceof Date ? value.toISOString() : value;
+  return out as T;
+}
+
+export class WorkPoolsService {
+  constructor(
+    private readonly db: Database,
+    private readonly runs: RunsService,
+    private readonly clock: Clock,
+  ) {}
+
+  private decode<T>(entity: typeof WorkPoolEntity | typeof WorkQueueEntity | typeof WorkerEntity, row: Row): T {
+    return isoFields(this.db.codec.decodeRow<Record<string, unknown>>(this.db.entity(entity), row)) as T;
+  }
+
+  async createPool(dto: WorkPoolCreateDto): Promise<{ pool: ApiWorkPool; created: boolean }> {
+    const now = this.db.codec.encodeTimestamp(this.clock());
+    return this.db.transaction(async (tx) => {
+      const poolId = uuid7();
+      const inserted = await tx.query(
+        `INSERT INTO "work_pool" ("id", "created", "updated", "name", "description", "type", "paused", "concurrencyLimit", "baseJobTemplate")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("name") DO NOTHING RETURNING "id"`,
+        [
+          poolId,
+          now,
+          now,
+          dto.name,
+          dto.description ?? null,
+          dto.type ?? 'process',
+          tx.codec.encode('boolean', dto.paused ?? false),
+          dto.concurrencyLimit ?? null,
+          JSON.stringify(dto.baseJobTemplate ?? {}),
+        ],
+      );
+      if (!inserted[0]) return { pool: await this.readPool(dto.name, tx), created: false };
+      const queueId = uuid7();
+      await tx.execute(
+        `INSERT INTO "work_queue" ("id", "created", "updated", "workPoolId", "name", "description", "priority", "paused")
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?)`,
+        [queueId, now, now, poolId, DEFAULT_QUEUE, 'The default queue', tx.codec.encode('boolean', false)],
+      );
+      await tx.execute(`UPDATE "work_pool" SET "defaultQueueId" = ? WHERE "id" = ?`, [queueId, poolId]);
+      return { pool: await this.readPool(dto.name, tx), created: true };
+    });
+  }
+
+  async readPool(name: string, q: Pick<Queryable, 'query'> = this.db): Promise<ApiWorkPool> {
+    const rows = await q.query(`SELECT * FROM "work_pool" WHERE "name" = ?`, [name]);
+    if (!rows[0]) throw new ObjectNotFoundError('Work pool', name);
+    return this.withStatus(this.decode<ApiWorkPool>(WorkPoolEntity, rows[0]), q);
+  }
+
+  /** READY when a worker is online, NOT_READY otherwise, PAUSED when paused. */
+  private async withStatus(pool: ApiWorkPool, q: Pick<Queryable, 'query'>): Promise<ApiWorkPool> {
+    const cutoff = new Date(
+      this.clock().getTime() - MISSED_WORKER_HEARTBEATS * DEFAULT_WORKER_HEARTBEAT_SECONDS * 1000,
+    );
+    const online = await q.query(
+      `SELECT COUNT(*) AS n FROM "worker" WHERE "workPoolId" = ? AND "lastHeartbeatTime" >= ?`,
+      [pool.id, this.db.codec.encodeTimestamp(cutoff)],
+    );
+    const status = pool.paused ? 'PAUSED' : Number(online[0]?.n ?? 0) > 0 ? 'READY' : 'NOT_READY';
+    return { ...pool, status };
+  }
+
+  async filterPools(limit = DEFAULT_LIMIT, offset = 0): Promise<ApiWorkPool[]> {
+    const rows = await this.db.query(`SELECT * FROM "work_pool" ORDER BY "name" LIMIT ? OFFSET ?`, [limit, offset]);
+    return Promise.all(rows.map((row) => this.withStatus(this.decode<ApiWorkPool>(WorkPoolEntity, row), this.db)));
+  }
+
+  async updatePool(name: string, dto: WorkPoolUpdateDto): Promise<ApiWorkPool> {
+    const pool = await this.readPool(name);
+    const fields = Object.entries(dto).filter(([, v]) => v !== undefined);
+    if (fields.length) {
+      const codec = this.db.entity(WorkPoolEntity);
+      await this.db.transaction((tx) =>
+        tx.execute(
+          `UPDATE "work_pool" SET ${fields.map(([k]) => `"${k}" = ?`).join(', ')}, "updated" = ? WHERE "id" = ?`,
+          [
+            ...fields.map(([k, v]) => tx.codec.encode(codec.kinds.get(k), v)),
+            tx.codec.encodeTimestamp(this.clock()),
+            pool.id,
+          ],
+        ),
+      );
+    }
+    return this.readPool(name);
+  }
+
+  async deletePool(name: string): Promise<void> {
+    const deleted = await this.db.transaction((tx) => tx.execute(`DELETE FROM "work_pool" WHERE "name" = ?`, [name]));
+    if (deleted === 0) throw new ObjectNotFoundError('Work pool', name);
+  }
+
+  async createQueue(poolName: string, dto: WorkQueueCreateDto): Promise<{ queue: ApiWorkQueue; created: boolean }> {
+    const pool = await this.readPool(poolName);
+    const now = this.db.codec.encodeTimestamp(this.clock());
+    const inserted = await this.db.transaction((tx) =>
+      tx.query(
+        `INSERT INTO "work_queue" ("id", "created", "updated", "workPoolId", "name", "description", "priority", "concurrencyLimit", "paused")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("workPoolId", "name") DO NOTHING RETURNING "id"`,
+        [
+          uuid7(),
+          now,
+          now,
+          pool.id,
+          dto.name,
+          dto.description ?? null,
+          dto.priority ?? 1,
+          dto.concurrencyLimit ?? null,
+          this.db.codec.encode('boolean', dto.paused ?? false),
+        ],
+      ),
+    );
+    return { queue: await this.readQueue(poolName, dto.name), created: inserted.length > 0 };
+  }
+
+  async readQueue(poolName: string, queueName: string): Promise<ApiWorkQueue> {
+    const rows = await this.db.query(
+      `SELECT q.* FROM "work_queue" q JOIN "work_pool" p ON p."id" = q."workPoolId" WHERE p."name" = ? AND q."name" = ?`,
+      [poolName, queueName],
+    );
+    if (!rows[0]) throw new ObjectNotFoundError('Work queue', `${poolName}/${queueName}`);
+    return this.decode<ApiWorkQueue>(WorkQueueEntity, rows[0]);
+  }
+
+  async filterQueues(poolName: string): Promise<ApiWorkQueue[]> {
+    const pool = await this.readPool(poolName);
+    const rows = await this.db.query(`SELECT * FROM "work_queue" WHERE "workPoolId" = ? ORDER BY "priority", "name"`, [
+      pool.id,
+    ]);
+    return rows.map((row) => this.decode<ApiWorkQueue>(WorkQueueEntity, row));
+  }
+
+  async updateQueue(poolName: string, queueName: string, dto: WorkQueueUpdateDto): Promise<ApiWorkQueue> {
+    const queue = await this.readQueue(poolName, queueName);
+    const fields = Object.entries(dto).filter(([, v]) => v !== undefined);
+    if (fields.length) {
+      const codec = this.db.entity(WorkQueueEntity);
+      await this.db.transaction((tx) =>
+        tx.execute(
+          `UPDATE "work_queue" SET ${fields.map(([k]) => `"${k}" = ?`).join(', ')}, "updated" = ? WHERE "id" = ?`,
+          [
+            ...fields.map(([k, v]) => tx.codec.encode(codec.kinds.get(k), v)),
+            tx.codec.encodeTimestamp(this.clock()),
+            queue.id,
+          ],
+        ),
+      );
+    }
+    return this.readQueue(poolName, dto.name ?? queueName);
+  }
+
+  async deleteQueue(poolName: string, queueName: string): Promise<void> {
+    if (queueName === DEFAULT_QUEUE)
+      throw ValidationFailedError.field('name', 'the default queue of a pool cannot be deleted');
+    const queue = await this.readQueue(poolName, queueName);
+    await this.db.transaction((tx) => tx.execute(`DELETE FROM "work_queue" WHERE "id" = ?`, [queue.id]));
+  }
+
+  /** The queue a deployment run goes to: the named queue of the pool, or its default queue. */
+  async resolveQueue(poolName: string, queueName: string | null | undefined): Promise<ApiWorkQueue> {
+    return this.readQueue(poolName, queueName ?? DEFAULT_QUEUE);
+  }
+
+  /** Records a worker's heartbeat (creating the worker on its first). */
+  async heartbeat(poolName: string, workerName: string, heartbeatIntervalSeconds?: number): Promise<void> {
+    const pool = await this.readPool(poolName);
+    const now = this.db.codec.encodeTimestamp(this.clock());
+    await this.db.transaction(async (tx) => {
+      const changed = await tx.execute(
+        `UPDATE "worker" SET "lastHeartbeatTime" = ?, "updated" = ?, "heartbeatIntervalSeconds" = ? WHERE "workPoolId" = ? AND "name" = ?`,
+        [now, now, heartbeatIntervalSeconds ?? null, pool.id, workerName],
+      );
+      if (changed === 0) {
+        await tx.execute(
+          `INSERT INTO "worker" ("id", "created", "updated", "workPoolId", "name", "lastHeartbeatTime", "heartbeatIntervalSeconds")
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("workPoolId", "name") DO UPDATE SET "lastHeartbeatTime" = excluded."lastHeartbeatTime"`,
+          [uuid7(), now, now, pool.id, workerName, now, heartbeatIntervalSeconds ?? null],
+        );
+      }
+    });
+  }
+
+  async workers(poolName: string): Promise<Record<string, unknown>[]> {
+    const pool = await this.readPool(poolName);
+    const rows = await this.db.query(`SELECT * FROM "worker" WHERE "workPoolId" = ? ORDER BY "name"`, [pool.id]);
+    const now = this.clock().getTime();
+    return rows.map((row) => {
+      const worker = this.decode<
+        Record<string, unknown> & { lastHeartbeatTime: string; heartbeatIntervalSeconds: number | null }
+      >(WorkerEntity, row);
+      const interval = worker.heartbeatIntervalSeconds ?? DEFAULT_WORKER_HEARTBEAT_SECONDS;
+      const online = now - Date.parse(worker.lastHeartbeatTime) <= MISSED_WORKER_HEARTBEATS * interval * 1000;
+      return { ...worker, status: online ? 'ONLINE' : 'OFFLINE' };
+    });
+  }
+
+  /**
+   * The SCHEDULED runs of a pool's (unpaused) queues due before `before`, highest-priority queue first,
+   * then by scheduled time. Claiming happens afterwards through a PENDING proposal.
+   */
+  async scheduledRuns(
+    poolName: string,
+    options: { before: Date; limit: number; queueNames?: string[] },
+  ): Promise<ApiRun[]> {
+    const pool = await this.readPool(poolName);
+    if (pool.paused) return [];
+    const queues = await this.filterQueues(poolName);
+    const eligible = queues.filter(
+      (q) => !q.paused && (!options.queueNames?.length || options.queueNames.includes(q.name)),
+    );
+    if (eligible.length === 0) return [];
+    const ids = eligible.map((q) => q.id);
+    const priority = `CASE r."workQueueId" ${eligible.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+    const rows = await this.db.query(
+      `SELECT r."id" FROM "flow_run" r
+       WHERE r."workQueueId" IN (${placeholders(ids.length)}) AND r."stateType" = 'SCHEDULED' AND r."nextScheduledStartTime" <= ?
+       ORDER BY ${priority}, r."nextScheduledStartTime", r."id" LIMIT ?`,
+      [
+        ...ids,
+        this.db.codec.encodeTimestamp(options.before),
+        ...eligible.flatMap((q) => [q.id, q.priority]),
+        options.limit,
+      ],
+    );
+    const now = this.db.codec.encodeTimestamp(this.clock());
+    await this.db.transaction((tx) =>
+      tx.execute(`UPDATE "work_queue" SET "lastPolled" = ? WHERE "id" IN (${placeholders(ids.length)})`, [now, ...ids]),
+    );
+    const out: ApiRun[] = [];
+    for (const row of rows) out.push(await this.runs.read('flow', String(row.id)));
+    return out;
+  }
+}
