@@ -7,6 +7,7 @@ import { CacheInsertion, CacheRetrieval } from './rules/caching';
 import { ReleaseTaskConcurrencySlots, SecureTaskConcurrencySlots } from './rules/concurrency';
 import { PreventDuplicateTransitions } from './rules/duplicates';
 import { PreventRunningTasksFromStoppedFlows, UpdateFlowRunTrackerOnTasks } from './rules/flow-runs';
+import { EnsureOnlyScheduledFlowsMarkedLate } from './rules/late-runs';
 import { PreventPendingTransitions } from './rules/pending';
 import { RenameReruns, RetryFailedFlows, RetryFailedTasks } from './rules/retries';
 import { CopyScheduledTime, WaitForScheduledTime } from './rules/scheduling';
@@ -21,6 +22,7 @@ export const CoreFlowPolicy = definePolicy('CoreFlowPolicy', [
   PreventDuplicateTransitions,
   HandleFlowTerminalStateTransitions,
   PreventPendingTransitions,
+  EnsureOnlyScheduledFlowsMarkedLate,
   // Copy before waiting, so a claimed (PENDING) run still waits for its scheduled time.
   CopyScheduledTime,
   WaitForScheduledTime,
@@ -49,3 +51,6 @@ export const CoreTaskPolicy = definePolicy('CoreTaskPolicy', [
 export const MinimalFlowPolicy = definePolicy('MinimalFlowPolicy', [PreventResultDataLoss]);
 
 export const MinimalTaskPolicy = definePolicy('MinimalTaskPolicy', [ReleaseTaskConcurrencySlots]);
+
+/** The late-runs service's policy: its only proposal is SCHEDULED → Late. */
+export const MarkLateRunsPolicy = definePolicy('MarkLateRunsPolicy', [EnsureOnlyScheduledFlowsMarkedLate]);

@@ -223,6 +223,55 @@ export class OrchestrationStore {
     ]);
   }
 
+  /**
+   * Inserts many new runs (with their state fields already set) in multi-row statements, skipping any
+   * whose unique key exists (`conflict`); returns the ids that were inserted.
+   */
+  async insertRuns(tx: Tx, kind: RunKind, runs: RunRecord[], conflict: string): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    const codec = this.runCodecs[kind];
+    const columns = codec.columns;
+    const chunk = Math.max(1, Math.floor(20_000 / columns.length));
+    for (let i = 0; i < runs.length; i += chunk) {
+      const part = runs.slice(i, i + chunk);
+      const row = `(${columns.map(() => '?').join(', ')})`;
+      const values = part.flatMap((run) => {
+        const record = run as unknown as Record<string, unknown>;
+        return columns.map((c) => tx.codec.encode(codec.kinds.get(c), record[c]));
+      });
+      const rows = await tx.query<{ id: string }>(
+        `INSERT INTO "${TABLES[kind].run}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${part.map(() => row).join(', ')}
+         ON CONFLICT ${conflict} DO NOTHING RETURNING "id"`,
+        values,
+      );
+      for (const r of rows) inserted.add(String(r.id));
+    }
+    return inserted;
+  }
+
+  /** Inserts many states in multi-row statements. */
+  async insertStates(tx: Tx, kind: RunKind, states: { runId: string; state: StateRecord }[]): Promise<void> {
+    const { state: table, fk } = TABLES[kind];
+    for (let i = 0; i < states.length; i += 1000) {
+      const part = states.slice(i, i + 1000);
+      await tx.execute(
+        `INSERT INTO "${table}" ("id", "created", "${fk}", "type", "name", "timestamp", "message", "stateDetails", "data")
+         VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        part.flatMap(({ runId, state }) => [
+          state.id,
+          tx.codec.encodeTimestamp(state.timestamp),
+          runId,
+          state.type,
+          state.name,
+          tx.codec.encodeTimestamp(state.timestamp),
+          state.message,
+          JSON.stringify(state.stateDetails),
+          state.data == null ? null : JSON.stringify(state.data),
+        ]),
+      );
+    }
+  }
+
   /** Inserts a row given as entity properties (columns not given take NULL). */
   async insertRow(q: Queryable, codec: EntityCodec, values: Record<string, unknown>): Promise<void> {
     const columns = codec.columns.filter((c) => c in values);

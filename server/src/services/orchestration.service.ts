@@ -8,9 +8,9 @@ import type { Database, Tx } from '../db/database';
 import { OrchestrationContext, type OrchestrationSettings } from '../orchestration/context';
 import { systemClock, type Clock } from '../orchestration/clock';
 import { CoreFlowPolicy, CoreTaskPolicy, MinimalFlowPolicy, MinimalTaskPolicy } from '../orchestration/policies';
-import { applyPolicy } from '../orchestration/policy';
+import { applyPolicy, type OrchestrationPolicy } from '../orchestration/policy';
 import type { ProposedState, RunRecord, StateRecord } from '../orchestration/records';
-import { OrchestrationStore } from '../orchestration/store';
+import { OrchestrationStore, type DecisionRecordInput } from '../orchestration/store';
 import { buildValidatedState, GLOBAL_TRANSFORMS } from '../orchestration/transforms';
 import { ObjectNotFoundError } from '../schemas/errors';
 import { defaultStateName, type OrchestrationResult, type RunKind, type StateProposal } from '../schemas/states';
@@ -20,6 +20,8 @@ import { runToApi, stateToApi } from './serializers';
 export interface TransitionOptions {
   /** Replace the core policy by the minimal one (global transforms still run). */
   force?: boolean;
+  /** Apply this policy instead (e.g. the late-runs service's); global transforms still run. */
+  policy?: OrchestrationPolicy;
 }
 
 export interface TransitionOutcome {
@@ -126,15 +128,7 @@ export class OrchestrationService {
       settings: this.settings,
       flowRun: known.flowRun,
     });
-    const policy =
-      kind === 'flow'
-        ? options.force
-          ? MinimalFlowPolicy
-          : CoreFlowPolicy
-        : options.force
-          ? MinimalTaskPolicy
-          : CoreTaskPolicy;
-    await applyPolicy(ctx, policy, async () => {
+    await applyPolicy(ctx, this.policyFor(kind, options), async () => {
       if (!ctx.proposedState) return;
       const state = buildValidatedState(ctx, ctx.proposedState);
       for (const transform of GLOBAL_TRANSFORMS) transform.apply(ctx, state);
@@ -165,6 +159,60 @@ export class OrchestrationService {
       state,
       written: written !== null,
     };
+  }
+
+  private policyFor(kind: RunKind, options: TransitionOptions): OrchestrationPolicy {
+    if (options.policy) return options.policy;
+    if (kind === 'flow') return options.force ? MinimalFlowPolicy : CoreFlowPolicy;
+    return options.force ? MinimalTaskPolicy : CoreTaskPolicy;
+  }
+
+  /**
+   * Bulk creation: orchestrates the first state of runs that are not written yet (the scheduler's
+   * many new runs), in memory. The caller writes the runs (already carrying their state fields) and
+   * then the returned states with multi-row statements. Decisions, if any rule made one, come back too.
+   */
+  async firstStates(
+    tx: Tx,
+    kind: RunKind,
+    runs: RunRecord[],
+    proposalFor: (run: RunRecord) => StateProposal,
+  ): Promise<{ run: RunRecord; state: StateRecord | null; decisions: DecisionRecordInput | null }[]> {
+    const out: { run: RunRecord; state: StateRecord | null; decisions: DecisionRecordInput | null }[] = [];
+    const now = this.clock();
+    for (const run of runs) {
+      const ctx = new OrchestrationContext({
+        kind,
+        run,
+        initialState: null,
+        proposedState: normalizeProposal(proposalFor(run)),
+        tx,
+        store: this.store,
+        now,
+        random: this.random,
+        settings: this.settings,
+        flowRun: null,
+      });
+      await applyPolicy(ctx, this.policyFor(kind, {}), async () => {
+        if (!ctx.proposedState) return;
+        const state = buildValidatedState(ctx, ctx.proposedState);
+        for (const transform of GLOBAL_TRANSFORMS) transform.apply(ctx, state);
+        ctx.validatedState = state;
+      });
+      const written = ctx.validatedState;
+      const decisions = ctx.decisions.length
+        ? {
+            kind,
+            runId: run.id,
+            timestamp: written?.timestamp ?? now,
+            initial: null,
+            written,
+            decisions: ctx.decisions,
+          }
+        : null;
+      out.push({ run, state: written, decisions });
+    }
+    return out;
   }
 
   /** A subflow's parent task run mirrors every state of the child flow run (forced). */
