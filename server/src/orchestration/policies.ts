@@ -4,11 +4,18 @@
  */
 import { definePolicy } from './policy';
 import { CacheInsertion, CacheRetrieval } from './rules/caching';
-import { ReleaseTaskConcurrencySlots, SecureTaskConcurrencySlots } from './rules/concurrency';
+import { BypassCancellingFlowRunsWithNoInfra, EnforceCancellingToCancelledTransition } from './rules/cancellation';
+import {
+  ReleaseFlowConcurrencySlots,
+  ReleaseTaskConcurrencySlots,
+  SecureFlowConcurrencySlots,
+  SecureTaskConcurrencySlots,
+} from './rules/concurrency';
 import { PreventDuplicateTransitions } from './rules/duplicates';
 import { PreventRunningTasksFromStoppedFlows, UpdateFlowRunTrackerOnTasks } from './rules/flow-runs';
 import { EnsureOnlyScheduledFlowsMarkedLate } from './rules/late-runs';
 import { PreventPendingTransitions } from './rules/pending';
+import { HandlePausingFlows, HandleResumingPausedFlows } from './rules/pausing';
 import { RenameReruns, RetryFailedFlows, RetryFailedTasks } from './rules/retries';
 import { CopyScheduledTime, WaitForScheduledTime } from './rules/scheduling';
 import {
@@ -21,12 +28,20 @@ export const CoreFlowPolicy = definePolicy('CoreFlowPolicy', [
   // First: a re-sent request must be a no-op before any other rule reacts to it.
   PreventDuplicateTransitions,
   HandleFlowTerminalStateTransitions,
+  EnforceCancellingToCancelledTransition,
+  BypassCancellingFlowRunsWithNoInfra,
+  // A second claim is aborted before it could take a deployment slot.
   PreventPendingTransitions,
+  SecureFlowConcurrencySlots,
   EnsureOnlyScheduledFlowsMarkedLate,
+  HandlePausingFlows,
+  HandleResumingPausedFlows,
   // Copy before waiting, so a claimed (PENDING) run still waits for its scheduled time.
   CopyScheduledTime,
   WaitForScheduledTime,
   RetryFailedFlows,
+  // Last: releases the deployment slot according to the state actually written.
+  ReleaseFlowConcurrencySlots,
 ]);
 
 export const CoreTaskPolicy = definePolicy('CoreTaskPolicy', [
@@ -48,7 +63,11 @@ export const CoreTaskPolicy = definePolicy('CoreTaskPolicy', [
 ]);
 
 /** With `force`: only what protects stored data and bookkeeping. Global transforms still run. */
-export const MinimalFlowPolicy = definePolicy('MinimalFlowPolicy', [PreventResultDataLoss]);
+export const MinimalFlowPolicy = definePolicy('MinimalFlowPolicy', [
+  PreventResultDataLoss,
+  BypassCancellingFlowRunsWithNoInfra,
+  ReleaseFlowConcurrencySlots,
+]);
 
 export const MinimalTaskPolicy = definePolicy('MinimalTaskPolicy', [ReleaseTaskConcurrencySlots]);
 

@@ -272,6 +272,28 @@ export class OrchestrationStore {
     }
   }
 
+  /** A deployment's concurrency settings and slots, locked until commit. */
+  async lockDeploymentSlots(
+    tx: Tx,
+    deploymentId: string,
+  ): Promise<{ concurrencyLimit: number | null; collisionStrategy: string; activeSlots: string[] } | null> {
+    const rows = await tx.query<Record<string, unknown>>(
+      `SELECT "concurrencyLimit", "collisionStrategy", "activeSlots" FROM "deployment" WHERE "id" = ?${tx.forUpdate}`,
+      [deploymentId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      concurrencyLimit: row.concurrencyLimit == null ? null : Number(row.concurrencyLimit),
+      collisionStrategy: String(row.collisionStrategy),
+      activeSlots: tx.codec.decode('json', row.activeSlots) as string[],
+    };
+  }
+
+  async saveDeploymentSlots(tx: Tx, deploymentId: string, slots: string[]): Promise<void> {
+    await tx.execute(`UPDATE "deployment" SET "activeSlots" = ? WHERE "id" = ?`, [JSON.stringify(slots), deploymentId]);
+  }
+
   /** Inserts a row given as entity properties (columns not given take NULL). */
   async insertRow(q: Queryable, codec: EntityCodec, values: Record<string, unknown>): Promise<void> {
     const columns = codec.columns.filter((c) => c in values);

@@ -38,7 +38,15 @@ export class CrashedRunsService extends LoopService {
     const crashed: string[] = [];
     for (const { id } of rows) {
       const message = `No heartbeat for more than ${silentFor} s: the process running this flow run stopped (killed, or its machine was lost)`;
-      const outcome = await this.orchestration.setState('flow', id, { type: 'CRASHED', message });
+      // A run being cancelled whose process is gone is simply Cancelled (its process cannot finish that).
+      const cancelling = (
+        await this.db.query<{ stateType: string }>(`SELECT "stateType" FROM "flow_run" WHERE "id" = ?`, [id])
+      )[0];
+      const proposal =
+        cancelling?.stateType === 'CANCELLING'
+          ? { type: 'CANCELLED' as const, message }
+          : { type: 'CRASHED' as const, message };
+      const outcome = await this.orchestration.setState('flow', id, proposal);
       if (!outcome.written) continue;
       crashed.push(id);
       const tasks = await this.db.query<{ id: string }>(

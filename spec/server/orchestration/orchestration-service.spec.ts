@@ -16,14 +16,21 @@ describe('OrchestrationService (the single write path)', () => {
   });
 
   describe('the policies', () => {
-    it('order the implemented core rules as orchestration.md §4–§5 does', () => {
+    it('order the core rules as orchestration.md §4–§5 does', () => {
       expect(CoreFlowPolicy.rules.map((r) => r.name)).to.deep.equal([
         'PreventDuplicateTransitions',
         'HandleFlowTerminalStateTransitions',
+        'EnforceCancellingToCancelledTransition',
+        'BypassCancellingFlowRunsWithNoInfra',
         'PreventPendingTransitions',
+        'SecureFlowConcurrencySlots',
+        'EnsureOnlyScheduledFlowsMarkedLate',
+        'HandlePausingFlows',
+        'HandleResumingPausedFlows',
         'CopyScheduledTime',
         'WaitForScheduledTime',
         'RetryFailedFlows',
+        'ReleaseFlowConcurrencySlots',
       ]);
       expect(CoreTaskPolicy.rules.map((r) => r.name)).to.deep.equal([
         'PreventDuplicateTransitions',
@@ -42,7 +49,11 @@ describe('OrchestrationService (the single write path)', () => {
     });
 
     it('keep only what protects stored data and slots in the minimal policies', () => {
-      expect(MinimalFlowPolicy.rules.map((r) => r.name)).to.deep.equal(['PreventResultDataLoss']);
+      expect(MinimalFlowPolicy.rules.map((r) => r.name)).to.deep.equal([
+        'PreventResultDataLoss',
+        'BypassCancellingFlowRunsWithNoInfra',
+        'ReleaseFlowConcurrencySlots',
+      ]);
       expect(MinimalTaskPolicy.rules.map((r) => r.name)).to.deep.equal(['ReleaseTaskConcurrencySlots']);
     });
   });

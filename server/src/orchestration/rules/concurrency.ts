@@ -67,3 +67,75 @@ async function releaseSlots(ctx: OrchestrationContext, tags: string[]): Promise<
     await ctx.store.saveConcurrencySlots(ctx.tx, limit.id, slots, ctx.now());
   }
 }
+
+/** States in which a flow run holds a deployment concurrency slot. */
+const FLOW_ACTIVE = new Set(['PENDING', 'RUNNING', 'PAUSED', 'CANCELLING']);
+
+/**
+ * non-active → PENDING (flow runs of a deployment with a concurrency limit): a free slot → take it;
+ * full → ENQUEUE: REJECT into AwaitingConcurrencySlot (now + 30 s), CANCEL_NEW: REJECT into Cancelled;
+ * a limit of 0 → ABORT. Cleanup gives the slot back when a later rule changes the outcome.
+ */
+export class SecureFlowConcurrencySlots extends OrchestrationRule {
+  static override readonly FROM_STATES = states(null, 'SCHEDULED', 'COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED');
+  static override readonly TO_STATES = states('PENDING');
+  private took = false;
+
+  override async beforeTransition(ctx: OrchestrationContext): Promise<void> {
+    if (!ctx.run.deploymentId) return;
+    const deployment = await ctx.store.lockDeploymentSlots(ctx.tx, ctx.run.deploymentId);
+    if (!deployment || deployment.concurrencyLimit === null) return;
+    if (deployment.concurrencyLimit === 0) {
+      return this.abort('The deployment concurrency limit is 0: its runs can never start while it stays 0');
+    }
+    if (deployment.activeSlots.includes(ctx.run.id)) return;
+    if (deployment.activeSlots.length >= deployment.concurrencyLimit) {
+      const reason = `The deployment concurrency limit (${deployment.concurrencyLimit}) is reached`;
+      if (deployment.collisionStrategy === 'CANCEL_NEW') {
+        return this.reject(
+          { type: 'CANCELLED', name: 'Cancelled', message: reason, stateDetails: {}, data: null },
+          `${reason}; CANCEL_NEW cancels this run`,
+        );
+      }
+      const scheduledTime = new Date(ctx.now().getTime() + 30_000).toISOString();
+      return this.reject(
+        {
+          type: 'SCHEDULED',
+          name: 'AwaitingConcurrencySlot',
+          message: reason,
+          stateDetails: { scheduledTime },
+          data: null,
+        },
+        `${reason}; ENQUEUE waits 30 s for a slot`,
+      );
+    }
+    await ctx.store.saveDeploymentSlots(ctx.tx, ctx.run.deploymentId, [...deployment.activeSlots, ctx.run.id]);
+    this.took = true;
+  }
+
+  override async cleanup(ctx: OrchestrationContext): Promise<void> {
+    if (this.took) await releaseDeploymentSlot(ctx);
+  }
+}
+
+/** Universal (flow runs): leaving the active states gives the deployment concurrency slot back. */
+export class ReleaseFlowConcurrencySlots extends OrchestrationRule {
+  static override readonly FROM_STATES = ANY_STATE;
+  static override readonly TO_STATES = ANY_STATE;
+
+  override async afterTransition(ctx: OrchestrationContext): Promise<void> {
+    const state = ctx.validatedState;
+    if (!state || !ctx.run.deploymentId || FLOW_ACTIVE.has(state.type)) return;
+    await releaseDeploymentSlot(ctx);
+  }
+}
+
+async function releaseDeploymentSlot(ctx: OrchestrationContext): Promise<void> {
+  const deployment = await ctx.store.lockDeploymentSlots(ctx.tx, ctx.run.deploymentId!);
+  if (!deployment || !deployment.activeSlots.includes(ctx.run.id)) return;
+  await ctx.store.saveDeploymentSlots(
+    ctx.tx,
+    ctx.run.deploymentId!,
+    deployment.activeSlots.filter((id) => id !== ctx.run.id),
+  );
+}
