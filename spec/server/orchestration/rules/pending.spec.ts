@@ -14,7 +14,6 @@ describe('claim rules', () => {
       const cases: [StateType, StateType[]][] = [
         ['PENDING', []],
         ['RUNNING', ['RUNNING']],
-        ['CANCELLING', ['RUNNING', 'CANCELLING']],
         ['CANCELLED', ['RUNNING', 'CANCELLED']],
       ];
       for (const [from, path] of cases) {
@@ -28,6 +27,15 @@ describe('claim rules', () => {
           expect((await h.read('flow', run.id)).stateType).to.equal(from);
         });
       }
+
+      it('leaves CANCELLING to EnforceCancellingToCancelledTransition, which runs first and rejects', async () => {
+        const run = await h.runIn('flow', { type: 'RUNNING' }, { type: 'CANCELLING' });
+        const { result, written } = await h.propose('flow', run.id, { type: 'PENDING' });
+        expect(result.status).to.equal('REJECT');
+        expect(written).to.equal(false);
+        const decisions = await h.services.runs.decisions('flow', run.id);
+        expect(decisions.map((d) => d.rule)).to.deep.equal(['EnforceCancellingToCancelledTransition']);
+      });
 
       it('records the ABORT with its rule and reason', async () => {
         const run = await h.runIn('flow', { type: 'RUNNING' });
@@ -54,7 +62,7 @@ describe('claim rules', () => {
     });
 
     describe('when a run that may be claimed is claimed', () => {
-      for (const from of ['SCHEDULED', 'PAUSED', 'FAILED', 'CRASHED'] as const) {
+      for (const from of ['SCHEDULED', 'FAILED', 'CRASHED'] as const) {
         it(`accepts PENDING from ${from}`, async () => {
           const run = await h.runIn('flow', { type: 'RUNNING' }, { type: from });
           const { result } = await h.propose('flow', run.id, { type: 'PENDING' });

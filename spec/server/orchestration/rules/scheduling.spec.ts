@@ -40,8 +40,8 @@ describe('scheduling rules', () => {
           expect(result.state?.stateDetails).to.not.have.property('scheduledTime');
         });
 
-        it('does not copy from a PAUSED state', async () => {
-          const run = await h.runIn(kind, { type: 'PAUSED', stateDetails: { scheduledTime: inMs(60_000) } });
+        it('does not copy from a FAILED state', async () => {
+          const run = await h.runIn(kind, { type: 'FAILED', stateDetails: { scheduledTime: inMs(60_000) } });
           const { result } = await h.propose(kind, run.id, { type: 'PENDING' });
           expect(result.state?.stateDetails).to.not.have.property('scheduledTime');
         });
