@@ -11,7 +11,11 @@ import { Database } from './db/database';
 import type { Clock } from './orchestration/clock';
 import { createServices, type Services } from './services';
 import { ChangeFeed } from './services/change-feed';
+import { CancellationCleanupService } from './services/cancellation-cleanup';
 import { CrashedRunsService } from './services/crashed-runs';
+import { LateRunsService } from './services/late-runs';
+import { PauseExpiryService } from './services/pause-expiry';
+import { SchedulerService } from './services/scheduler';
 import type { LoopService } from './services/loop';
 import { loadSettings, type Settings } from './settings';
 
@@ -62,17 +66,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     http.once('error', reject);
     http.listen(options.port ?? settings.serverPort, host, () => resolve());
   });
-  const loops: LoopService[] = settings.servicesEnabled
-    ? [
-        new CrashedRunsService(
-          db,
-          services.orchestration,
-          services.clock,
-          settings.heartbeatIntervalSeconds,
-          settings.crashedRunsLoopSeconds,
-        ),
-      ]
-    : [];
+  const loops: LoopService[] = settings.servicesEnabled ? backgroundServices(services, settings) : [];
   for (const loop of loops) loop.start();
   const port = (http.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -98,4 +92,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (ownsDb) await db.close();
     },
   };
+}
+
+/** The background loops a server runs (each also has `runOnce(now)` for specs and tools). */
+export function backgroundServices(services: Services, settings: Settings): LoopService[] {
+  const { db, orchestration, clock } = services;
+  return [
+    new SchedulerService(db, orchestration, clock, settings.schedulerLoopSeconds),
+    new LateRunsService(db, orchestration, clock, settings.lateAfterSeconds, settings.lateRunsLoopSeconds),
+    new CrashedRunsService(
+      db,
+      orchestration,
+      clock,
+      settings.heartbeatIntervalSeconds,
+      settings.crashedRunsLoopSeconds,
+    ),
+    new PauseExpiryService(db, orchestration, clock, settings.pauseExpiryLoopSeconds),
+    new CancellationCleanupService(db, orchestration, clock, settings.cancellationCleanupLoopSeconds),
+  ];
 }

@@ -35,6 +35,14 @@ export interface Settings {
   servicesEnabled: boolean;
   /** How long the SDK's HTTP client keeps retrying an unreachable API before the run is Crashed. */
   clientRetryBudgetSeconds: number;
+  /** How often the scheduler fills the schedules' future runs. */
+  schedulerLoopSeconds: number;
+  /** How often SCHEDULED runs past their time are marked Late, and after how many seconds. */
+  lateRunsLoopSeconds: number;
+  lateAfterSeconds: number;
+  /** How often paused runs past their timeout are failed, and cancelled runs' children cancelled. */
+  pauseExpiryLoopSeconds: number;
+  cancellationCleanupLoopSeconds: number;
 }
 
 const ENV_KEYS: Record<keyof Settings, string> = {
@@ -55,6 +63,11 @@ const ENV_KEYS: Record<keyof Settings, string> = {
   crashedRunsLoopSeconds: 'RIGEL_SERVICES_CRASHED_RUNS_LOOP_SECONDS',
   servicesEnabled: 'RIGEL_SERVICES_ENABLED',
   clientRetryBudgetSeconds: 'RIGEL_CLIENT_RETRY_BUDGET_SECONDS',
+  schedulerLoopSeconds: 'RIGEL_SERVICES_SCHEDULER_LOOP_SECONDS',
+  lateRunsLoopSeconds: 'RIGEL_SERVICES_LATE_RUNS_LOOP_SECONDS',
+  lateAfterSeconds: 'RIGEL_SERVICES_LATE_RUNS_AFTER_SECONDS',
+  pauseExpiryLoopSeconds: 'RIGEL_SERVICES_PAUSE_EXPIRY_LOOP_SECONDS',
+  cancellationCleanupLoopSeconds: 'RIGEL_SERVICES_CANCELLATION_CLEANUP_LOOP_SECONDS',
 };
 
 export const SETTING_ENV_KEYS: Readonly<Record<keyof Settings, string>> = ENV_KEYS;
@@ -98,9 +111,18 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ),
     eventsPollIntervalMs: numberSetting(get('eventsPollIntervalMs'), 500, ENV_KEYS.eventsPollIntervalMs),
     sqliteBusyTimeoutMs: numberSetting(get('sqliteBusyTimeoutMs'), 10000, ENV_KEYS.sqliteBusyTimeoutMs),
-    heartbeatIntervalSeconds: numberSetting(get('heartbeatIntervalSeconds'), 30, ENV_KEYS.heartbeatIntervalSeconds),
+    heartbeatIntervalSeconds: numberSetting(get('heartbeatIntervalSeconds'), 10, ENV_KEYS.heartbeatIntervalSeconds),
     crashedRunsLoopSeconds: numberSetting(get('crashedRunsLoopSeconds'), 15, ENV_KEYS.crashedRunsLoopSeconds),
     servicesEnabled: !/^(0|false|no|off)$/i.test(get('servicesEnabled') ?? ''),
     clientRetryBudgetSeconds: numberSetting(get('clientRetryBudgetSeconds'), 60, ENV_KEYS.clientRetryBudgetSeconds),
+    schedulerLoopSeconds: numberSetting(get('schedulerLoopSeconds'), 30, ENV_KEYS.schedulerLoopSeconds),
+    lateRunsLoopSeconds: numberSetting(get('lateRunsLoopSeconds'), 5, ENV_KEYS.lateRunsLoopSeconds),
+    lateAfterSeconds: numberSetting(get('lateAfterSeconds'), 15, ENV_KEYS.lateAfterSeconds),
+    pauseExpiryLoopSeconds: numberSetting(get('pauseExpiryLoopSeconds'), 10, ENV_KEYS.pauseExpiryLoopSeconds),
+    cancellationCleanupLoopSeconds: numberSetting(
+      get('cancellationCleanupLoopSeconds'),
+      20,
+      ENV_KEYS.cancellationCleanupLoopSeconds,
+    ),
   };
 }

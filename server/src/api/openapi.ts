@@ -270,6 +270,8 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
     type: 'object',
     properties: { id: uuid(), name: str(), lastHeartbeatTime: time(), status: str({ enum: ['ONLINE', 'OFFLINE'] }) },
   },
+  Heartbeat: { type: 'object', properties: { stateType: str({ nullable: true }), stateName: str({ nullable: true }) } },
+  FlowRunInput: { type: 'object', properties: { key: str(), value: {} } },
   ConcurrencyLimit: {
     type: 'object',
     properties: {

@@ -9,6 +9,7 @@ import { ChangeNotifier } from './change-notifier';
 import { ConcurrencyLimitsService } from './concurrency-limits.service';
 import { DeploymentsService } from './deployments.service';
 import { EventBus } from './events';
+import { FlowRunInputsService } from './flow-run-inputs.service';
 import { FlowRunsService } from './flow-runs.service';
 import { FlowsService } from './flows.service';
 import { LogsService } from './logs.service';
@@ -33,6 +34,7 @@ export interface Services {
   results: ResultsService;
   workPools: WorkPoolsService;
   deployments: DeploymentsService;
+  flowRunInputs: FlowRunInputsService;
 }
 
 export interface ServiceOptions {
@@ -69,6 +71,7 @@ export function createServices(db: Database, options: ServiceOptions = {}): Serv
     flowRuns,
     workPools,
     deployments: new DeploymentsService(db, flowRuns, workPools, clock),
+    flowRunInputs: new FlowRunInputsService(db, runs, orchestration, clock),
     taskRuns: new TaskRunsService(db, runs, orchestration, clock),
     logs: new LogsService(db, events, clock),
     concurrencyLimits: new ConcurrencyLimitsService(db, clock),

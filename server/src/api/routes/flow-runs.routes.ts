@@ -1,11 +1,12 @@
 import { IdParamsDto } from '../../schemas/dto/common.dto';
 import { FlowRunFilterDto, FlowRunFiltersDto, FlowRunHistoryDto } from '../../schemas/dto/filters.dto';
 import { FlowRunCreateDto, FlowRunUpdateDto } from '../../schemas/dto/flow-run.dto';
+import { FlowRunInputCreateDto, FlowRunInputParamsDto, FlowRunResumeDto } from '../../schemas/dto/flow-run-input.dto';
 import { SetStateDto } from '../../schemas/dto/state.dto';
 import type { Services } from '../../services';
 import { defineRoute, type AnyRoute } from '../route';
 
-export function flowRunsRoutes({ runs, flowRuns }: Services): AnyRoute[] {
+export function flowRunsRoutes({ runs, flowRuns, flowRunInputs }: Services): AnyRoute[] {
   const tag = 'Flow runs';
   const notFound = { 404: { description: 'No such flow run' } };
   return [
@@ -106,14 +107,62 @@ export function flowRunsRoutes({ runs, flowRuns }: Services): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/flow-runs/:id/heartbeat',
-      summary: 'Record that the process running this flow run is alive',
+      summary:
+        'Record that the process running this flow run is alive; answers with its current state (e.g. CANCELLING)',
       tag,
       params: IdParamsDto,
-      responses: { 204: { description: 'Recorded' }, ...notFound },
-      handler: async ({ params }) => {
-        await flowRuns.heartbeat(params.id);
-        return { status: 204 };
+      responses: {
+        200: { description: 'Recorded; the current state type and name', schema: 'Heartbeat' },
+        ...notFound,
       },
+      handler: async ({ params }) => ({ status: 200, body: await flowRuns.heartbeat(params.id) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/flow-runs/:id/resume',
+      summary: 'Resume a paused flow run (with its input, when it waits for input)',
+      tag,
+      params: IdParamsDto,
+      body: FlowRunResumeDto,
+      responses: {
+        201: { description: 'Resumed', schema: 'OrchestrationResult' },
+        200: { description: 'Not resumed (e.g. its pause timed out)', schema: 'OrchestrationResult' },
+        409: { description: 'The run is not paused' },
+        ...notFound,
+      },
+      handler: async ({ params, body }) => {
+        const { result, written } = await flowRunInputs.resume(params.id, body.runInput);
+        return { status: written ? 201 : 200, body: result };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/flow-runs/:id/input',
+      summary: 'Store a keyed JSON value for a flow run (pause input schemas and answers)',
+      tag,
+      params: IdParamsDto,
+      body: FlowRunInputCreateDto,
+      responses: {
+        201: { description: 'Stored', schema: 'FlowRunInput' },
+        409: { description: 'The key exists' },
+        ...notFound,
+      },
+      handler: async ({ params, body }) => ({
+        status: 201,
+        body: await flowRunInputs.create(params.id, body.key, body.value),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/flow-runs/:id/input/:key',
+      summary: 'Read a keyed value of a flow run',
+      tag,
+      params: FlowRunInputParamsDto,
+      responses: {
+        200: { description: 'The value', schema: 'FlowRunInput' },
+        404: { description: 'No such run or key' },
+      },
+      handler: async ({ params }) => ({ status: 200, body: await flowRunInputs.read(params.id, params.key) }),
     }),
     defineRoute({
       method: 'get',

@@ -10,3 +10,4 @@ export * from './states-query.dto';
 export * from './result.dto';
 export * from './deployment.dto';
 export * from './work-pool.dto';
+export * from './flow-run-input.dto';
