@@ -32,6 +32,9 @@ export type ScheduleSpec = IntervalSchedule | CronSchedule | RRuleSchedule;
 
 const DAY = 86_400;
 const DEFAULT_ANCHOR = '2020-01-01T00:00:00';
+/** An RRule without DTSTART starts at the default anchor (not at the real "now" it was parsed at). */
+const DEFAULT_RRULE_START = 'DTSTART:20200101T000000';
+const TZID = /;TZID=([^:;\n]+)/gi;
 
 export function isInterval(s: ScheduleSpec): s is IntervalSchedule {
   return typeof (s as IntervalSchedule).interval === 'number';
@@ -45,6 +48,23 @@ function zoneOf(spec: ScheduleSpec): string {
   return spec.timezone ?? 'UTC';
 }
 
+/**
+ * An RRule as floating wall-clock text and the zone to place it in: TZID parameters are taken out
+ * (the schedule's `timezone` wins over a TZID; a TZID stands in when there is none), and a rule
+ * without DTSTART starts at the default anchor.
+ */
+function rruleParts(spec: RRuleSchedule): { text: string; zone: string; tzids: string[] } {
+  const tzids = [...spec.rrule.matchAll(TZID)].map((m) => m[1]!);
+  const text = spec.rrule.replace(TZID, '');
+  return {
+    text: /(^|\n)\s*DTSTART[:;]/i.test(text) ? text : `${DEFAULT_RRULE_START}\n${text}`,
+    zone: spec.timezone ?? tzids[0] ?? 'UTC',
+    tzids,
+  };
+}
+
+const ARTICLE: Record<string, string> = { interval: 'an interval', cron: 'a cron', rrule: 'an rrule' };
+
 /** Every problem with a schedule, as `field: message` pairs (empty when it is valid). */
 export function scheduleProblems(spec: Record<string, unknown>): { field: string; message: string }[] {
   const kinds = ['interval', 'cron', 'rrule'].filter((k) => spec[k] !== undefined);
@@ -57,7 +77,7 @@ export function scheduleProblems(spec: Record<string, unknown>): { field: string
   const problems: { field: string; message: string }[] = [];
   for (const key of Object.keys(spec)) {
     if (!allowed[kinds[0]!]!.includes(key))
-      problems.push({ field: `schedule.${key}`, message: `is not a field of a ${kinds[0]} schedule` });
+      problems.push({ field: `schedule.${key}`, message: `is not a field of ${ARTICLE[kinds[0]!]} schedule` });
   }
   if (spec.timezone !== undefined && (typeof spec.timezone !== 'string' || !IANAZone.isValidZone(spec.timezone))) {
     problems.push({ field: 'schedule.timezone', message: 'must be an IANA time zone such as "Europe/Berlin"' });
@@ -84,7 +104,12 @@ export function scheduleProblems(spec: Record<string, unknown>): { field: string
     } else {
       if (typeof spec.rrule !== 'string')
         problems.push({ field: 'schedule.rrule', message: 'must be an RRule string' });
-      else rrulestr(spec.rrule, { forceset: true });
+      else {
+        const { text, tzids } = rruleParts(spec as unknown as RRuleSchedule);
+        const badZone = tzids.find((zone) => !IANAZone.isValidZone(zone));
+        if (badZone) problems.push({ field: 'schedule.rrule', message: `names an unknown time zone "${badZone}"` });
+        else rrulestr(text, { forceset: true });
+      }
     }
   } catch (error) {
     problems.push({ field: `schedule.${kinds[0]}`, message: `is not valid: ${(error as Error).message}` });
@@ -100,7 +125,8 @@ function intervalOccurrences(spec: IntervalSchedule, start: Date, end: Date, lim
     // Whole days: step in wall-clock days so the local time of day never moves with DST.
     const days = spec.interval / DAY;
     const startLocal = DateTime.fromJSDate(start, { zone });
-    let k = Math.max(0, Math.floor(startLocal.diff(anchor, 'days').days / days) - 1);
+    // The grid extends both ways from the anchor (as for other intervals); start one step early for DST.
+    let k = Math.floor(startLocal.diff(anchor, 'days').days / days) - 1;
     for (let t = anchor.plus({ days: k * days }); out.length < limit; t = anchor.plus({ days: ++k * days })) {
       const when = t.toJSDate();
       if (when > end) break;
@@ -137,8 +163,8 @@ function cronOccurrences(spec: CronSchedule, start: Date, end: Date, limit: numb
 
 /** RRule works on "floating" wall-clock times; each is placed in the schedule's time zone. */
 function rruleOccurrences(spec: RRuleSchedule, start: Date, end: Date, limit: number): Date[] {
-  const zone = zoneOf(spec);
-  const rule = rrulestr(spec.rrule, { forceset: true }) as RRuleSet | RRule;
+  const { text, zone } = rruleParts(spec);
+  const rule = rrulestr(text, { forceset: true }) as RRuleSet | RRule;
   const toFloating = (d: Date) => {
     const local = DateTime.fromJSDate(d, { zone });
     return new Date(Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second));
