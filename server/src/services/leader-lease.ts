@@ -9,6 +9,8 @@ import type { Database } from '../db/database';
 
 export class LeaderLease {
   private client: PoolClient | null = null;
+  /** Our connection failed (e.g. the server terminated it): the lease is gone with it. */
+  private readonly onError = () => this.drop();
 
   constructor(
     private readonly db: Database,
@@ -31,7 +33,7 @@ export class LeaderLease {
     try {
       const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.key]);
       if (result.rows[0]?.locked) {
-        client.on('error', () => this.drop());
+        client.on('error', this.onError);
         this.client = client;
         return true;
       }
@@ -43,19 +45,27 @@ export class LeaderLease {
     }
   }
 
+  /** Destroys the connection (its session lock goes with it). */
   private drop(): void {
-    this.client?.release(true);
+    const client = this.client;
+    if (!client) return;
     this.client = null;
+    // A destroyed connection may still report errors; they are expected and must not go unhandled.
+    client.off('error', this.onError).on('error', () => undefined);
+    client.release(true);
   }
 
   async release(): Promise<void> {
-    if (!this.client) return;
     const client = this.client;
+    if (!client) return;
     this.client = null;
+    // Back in the pool the connection is the pool's again: our listener must not stay on it.
+    client.off('error', this.onError);
     try {
       await client.query('SELECT pg_advisory_unlock($1)', [this.key]);
       client.release();
     } catch {
+      client.on('error', () => undefined);
       client.release(true);
     }
   }

@@ -32,6 +32,8 @@ export const DEFAULT_SCHEDULER_LIMITS: SchedulerLimits = {
 };
 const DEPLOYMENT_BATCH = 200;
 const SCHEDULER_LOCK_KEY = 7243002;
+/** Below every id, on both dialects (PostgreSQL ids are uuid: an empty string is not one). */
+const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 
 export interface SchedulerPass {
   leader: boolean;
@@ -76,7 +78,7 @@ export class SchedulerService extends LoopService {
     if (!(await this.lease.acquire())) return { leader: false, deployments: 0, created: 0 };
     let created = 0;
     let deployments = 0;
-    for (let after = ''; ;) {
+    for (let after = FIRST_ID; ;) {
       const batch = await this.db.query(
         `SELECT * FROM "deployment" WHERE "paused" = ? AND "id" > ? AND EXISTS
            (SELECT 1 FROM "deployment_schedule" s WHERE s."deploymentId" = "deployment"."id" AND s."active" = ?)
