@@ -5,8 +5,7 @@
  * queue, SCHEDULED. Pausing a deployment or changing its schedules deletes its future auto-scheduled
  * runs; the scheduler fills them again.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import type { Database, Queryable, Row, Tx } from '../db/database';
 import { DeploymentEntity, DeploymentScheduleEntity } from '../db/entities';
 import { uuid7 } from '../db/ids';
@@ -21,9 +20,10 @@ import type {
   DeploymentUpdateDto,
 } from '../schemas/dto/deployment.dto';
 import type { DeploymentFilterDto, DeploymentFiltersDto } from '../schemas/dto/filters.dto';
-import { ObjectNotFoundError, ValidationFailedError, type FieldError } from '../schemas/errors';
+import { ObjectNotFoundError, ValidationFailedError } from '../schemas/errors';
 import { Where } from './filters';
 import type { CreateRunResult, FlowRunsService } from './flow-runs.service';
+import { compileSchema, newAjv, schemaProblems } from './json-schema';
 import type { WorkPoolsService } from './work-pools.service';
 
 export type ApiDeployment = Record<string, unknown> & {
@@ -56,26 +56,17 @@ const ORDER: Record<string, string> = {
   UPDATED_DESC: 'd."updated" DESC, d."id" DESC',
 };
 
+/** Compiled parameter schemas kept (the cache is emptied when it reaches this size). */
+const MAX_CACHED_VALIDATORS = 500;
+
 function iso<T extends Record<string, unknown>>(row: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) out[k] = v instanceof Date ? v.toISOString() : v;
   return out as T;
 }
 
-function ajvProblems(errors: ErrorObject[] | null | undefined): FieldError[] {
-  return (errors ?? []).map((e) => {
-    const path = e.instancePath.split('/').filter(Boolean).join('.');
-    const missing = (e.params as { missingProperty?: string }).missingProperty;
-    const extra = (e.params as { additionalProperty?: string }).additionalProperty;
-    const leaf = missing ?? extra;
-    const field = ['parameters', path, leaf].filter(Boolean).join('.');
-    const message = missing ? 'is required' : extra ? 'is not a parameter of this flow' : (e.message ?? 'is invalid');
-    return { field, message };
-  });
-}
-
 export class DeploymentsService {
-  private readonly ajv = addFormats(new Ajv({ allErrors: true, strict: false, coerceTypes: false }));
+  private readonly ajv = newAjv();
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(
@@ -128,7 +119,7 @@ export class DeploymentsService {
   private checkSchema(schema: Record<string, unknown> | undefined): void {
     if (!schema) return;
     try {
-      this.ajv.compile(schema);
+      compileSchema(this.ajv, schema);
     } catch (error) {
       throw ValidationFailedError.field('parameterSchema', `is not a valid JSON schema: ${(error as Error).message}`);
     }
@@ -373,14 +364,16 @@ export class DeploymentsService {
   validateParameters(deployment: ApiDeployment, parameters: Record<string, unknown>): void {
     const schema = deployment.parameterSchema;
     if (!deployment.enforceParameterSchema || !schema || Object.keys(schema).length === 0) return;
-    const key = `${deployment.id}:${String(deployment.updated)}`;
+    // Keyed by the schema itself: `updated` can stay the same across a change (same millisecond).
+    const key = JSON.stringify(schema);
     let validate = this.validators.get(key);
     if (!validate) {
-      validate = this.ajv.compile(schema);
+      validate = compileSchema(this.ajv, schema);
+      if (this.validators.size >= MAX_CACHED_VALIDATORS) this.validators.clear();
       this.validators.set(key, validate);
     }
     if (!validate(parameters)) {
-      const problems = ajvProblems(validate.errors);
+      const problems = schemaProblems(validate.errors, 'parameters', 'is not a parameter of this flow');
       throw new ValidationFailedError(
         `Invalid parameters: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
         problems,

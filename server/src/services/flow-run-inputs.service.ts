@@ -4,18 +4,18 @@
  * it under `runInputKeyset.response`, and proposes RUNNING — or, for a suspended deployment run,
  * SCHEDULED so a worker starts it again.
  */
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import type { Database } from '../db/database';
 import { uuid7 } from '../db/ids';
 import type { Clock } from '../orchestration/clock';
 import { ConflictError, ObjectNotFoundError, ValidationFailedError } from '../schemas/errors';
 import type { OrchestrationResult, StateProposal } from '../schemas/states';
+import type { ValidateFunction } from 'ajv';
+import { compileSchema, newAjv, schemaProblems } from './json-schema';
 import type { OrchestrationService } from './orchestration.service';
 import type { RunsService } from './runs.service';
 
 export class FlowRunInputsService {
-  private readonly ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+  private readonly ajv = newAjv();
 
   constructor(
     private readonly db: Database,
@@ -55,13 +55,15 @@ export class FlowRunInputsService {
       if (runInput === undefined)
         throw ValidationFailedError.field('runInput', 'is required: this run waits for input');
       const schema = (await this.read(flowRunId, keyset.schema)).value as Record<string, unknown>;
-      const validate = this.ajv.compile(schema);
+      let validate: ValidateFunction;
+      try {
+        validate = compileSchema(this.ajv, schema);
+      } catch (error) {
+        const reason = `cannot be checked: the stored input schema "${keyset.schema}" is not a valid JSON schema`;
+        throw ValidationFailedError.field('runInput', `${reason} (${(error as Error).message})`);
+      }
       if (!validate(runInput)) {
-        const problems = (validate.errors ?? []).map((e) => {
-          const leaf = (e.params as { missingProperty?: string }).missingProperty;
-          const path = ['runInput', ...e.instancePath.split('/').filter(Boolean), ...(leaf ? [leaf] : [])].join('.');
-          return { field: path, message: leaf ? 'is required' : (e.message ?? 'is invalid') };
-        });
+        const problems = schemaProblems(validate.errors, 'runInput', 'is not a field of the requested input');
         throw new ValidationFailedError(
           `Invalid run input: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
           problems,
