@@ -191,7 +191,13 @@ export class WorkPoolsService {
 
   /** The queue a deployment run goes to: the named queue of the pool, or its default queue. */
   async resolveQueue(poolName: string, queueName: string | null | undefined): Promise<ApiWorkQueue> {
-    return this.readQueue(poolName, queueName ?? DEFAULT_QUEUE);
+    try {
+      return await this.readQueue(poolName, queueName ?? DEFAULT_QUEUE);
+    } catch (error) {
+      // Name the pool when it is the pool that is missing (readPool throws that 404).
+      if (error instanceof ObjectNotFoundError) await this.readPool(poolName);
+      throw error;
+    }
   }
 
   /** Records a worker's heartbeat (creating the worker on its first). */
