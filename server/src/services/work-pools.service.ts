@@ -23,6 +23,14 @@ export const DEFAULT_QUEUE = 'default';
 /** A worker is OFFLINE after this many missed heartbeats. */
 const MISSED_WORKER_HEARTBEATS = 3;
 const DEFAULT_WORKER_HEARTBEAT_SECONDS = 30;
+/** The longest heartbeat interval a worker may announce (WorkerHeartbeatDto). */
+const MAX_WORKER_HEARTBEAT_SECONDS = 3600;
+
+/** ONLINE: the worker's last heartbeat is at most 3 of its own intervals old (the pool's status agrees). */
+function isOnline(lastHeartbeat: Date, intervalSeconds: number | null, now: number): boolean {
+  const interval = intervalSeconds ?? DEFAULT_WORKER_HEARTBEAT_SECONDS;
+  return now - lastHeartbeat.getTime() <= MISSED_WORKER_HEARTBEATS * interval * 1000;
+}
 
 export type ApiWorkPool = Record<string, unknown> & { id: string; name: string; defaultQueueId: string | null };
 export type ApiWorkQueue = Record<string, unknown> & { id: string; name: string; workPoolId: string };
@@ -83,14 +91,21 @@ export class WorkPoolsService {
 
   /** READY when a worker is online, NOT_READY otherwise, PAUSED when paused. */
   private async withStatus(pool: ApiWorkPool, q: Pick<Queryable, 'query'>): Promise<ApiWorkPool> {
-    const cutoff = new Date(
-      this.clock().getTime() - MISSED_WORKER_HEARTBEATS * DEFAULT_WORKER_HEARTBEAT_SECONDS * 1000,
-    );
-    const online = await q.query(
-      `SELECT COUNT(*) AS n FROM "worker" WHERE "workPoolId" = ? AND "lastHeartbeatTime" >= ?`,
+    const now = this.clock().getTime();
+    // Only workers that can still be online (the longest heartbeat interval is an hour).
+    const cutoff = new Date(now - MISSED_WORKER_HEARTBEATS * MAX_WORKER_HEARTBEAT_SECONDS * 1000);
+    const rows = await q.query<{ lastHeartbeatTime: unknown; heartbeatIntervalSeconds: unknown }>(
+      `SELECT "lastHeartbeatTime", "heartbeatIntervalSeconds" FROM "worker" WHERE "workPoolId" = ? AND "lastHeartbeatTime" >= ?`,
       [pool.id, this.db.codec.encodeTimestamp(cutoff)],
     );
-    const status = pool.paused ? 'PAUSED' : Number(online[0]?.n ?? 0) > 0 ? 'READY' : 'NOT_READY';
+    const online = rows.some((row) =>
+      isOnline(
+        this.db.codec.decodeTimestamp(row.lastHeartbeatTime)!,
+        row.heartbeatIntervalSeconds == null ? null : Number(row.heartbeatIntervalSeconds),
+        now,
+      ),
+    );
+    const status = pool.paused ? 'PAUSED' : online ? 'READY' : 'NOT_READY';
     return { ...pool, status };
   }
 
@@ -227,8 +242,7 @@ export class WorkPoolsService {
       const worker = this.decode<
         Record<string, unknown> & { lastHeartbeatTime: string; heartbeatIntervalSeconds: number | null }
       >(WorkerEntity, row);
-      const interval = worker.heartbeatIntervalSeconds ?? DEFAULT_WORKER_HEARTBEAT_SECONDS;
-      const online = now - Date.parse(worker.lastHeartbeatTime) <= MISSED_WORKER_HEARTBEATS * interval * 1000;
+      const online = isOnline(new Date(worker.lastHeartbeatTime), worker.heartbeatIntervalSeconds, now);
       return { ...worker, status: online ? 'ONLINE' : 'OFFLINE' };
     });
   }
@@ -249,17 +263,13 @@ export class WorkPoolsService {
     );
     if (eligible.length === 0) return [];
     const ids = eligible.map((q) => q.id);
-    const priority = `CASE r."workQueueId" ${eligible.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+    // Ordered by the queue's integer priority column (a priority bound as a parameter inside a CASE
+    // is text on PostgreSQL, where '10' sorts before '2').
     const rows = await this.db.query(
-      `SELECT r."id" FROM "flow_run" r
+      `SELECT r."id" FROM "flow_run" r JOIN "work_queue" q ON q."id" = r."workQueueId"
        WHERE r."workQueueId" IN (${placeholders(ids.length)}) AND r."stateType" = 'SCHEDULED' AND r."nextScheduledStartTime" <= ?
-       ORDER BY ${priority}, r."nextScheduledStartTime", r."id" LIMIT ?`,
-      [
-        ...ids,
-        this.db.codec.encodeTimestamp(options.before),
-        ...eligible.flatMap((q) => [q.id, q.priority]),
-        options.limit,
-      ],
+       ORDER BY q."priority", r."nextScheduledStartTime", r."id" LIMIT ?`,
+      [...ids, this.db.codec.encodeTimestamp(options.before), options.limit],
     );
     const now = this.db.codec.encodeTimestamp(this.clock());
     await this.db.transaction((tx) =>
