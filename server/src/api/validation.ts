@@ -16,7 +16,10 @@ function flatten(errors: ValidationError[], prefix: string, out: FieldError[]): 
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     if (error.constraints) {
       const constraints = error.constraints;
-      const messages = Object.values(constraints).map((m) => (prefix ? `${prefix}.${m}` : m));
+      // class-validator starts most messages with the property ("name must be…"); others get the path.
+      const messages = Object.values(constraints).map((m) =>
+        m.startsWith(error.property) ? (prefix ? `${prefix}.${m}` : m) : `${field}: ${m}`,
+      );
       out.push({ field, message: messages.join('; '), constraints });
     }
     if (error.children?.length) flatten(error.children, field, out);
@@ -84,8 +87,11 @@ export async function validateDtoArray<T extends object>(
       out.push(await validateDto(dto, input[i], 'body'));
     } catch (error) {
       if (!(error instanceof ValidationFailedError)) throw error;
-      for (const d of error.details ?? [])
-        details.push({ ...d, field: `[${i}].${d.field}`, message: `[${i}].${d.message}` });
+      for (const d of error.details ?? []) {
+        // class-validator messages start with the field's name; single-field errors do not.
+        const message = d.message.startsWith(d.field) ? d.message : `${d.field}: ${d.message}`;
+        details.push({ ...d, field: `[${i}].${d.field}`, message: `[${i}].${message}` });
+      }
     }
   }
   if (details.length > 0) {
