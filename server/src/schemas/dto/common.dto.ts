@@ -6,6 +6,7 @@ import {
   Max,
   Min,
   registerDecorator,
+  ValidateIf,
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
@@ -35,6 +36,14 @@ export class PageDto {
   @Min(0)
   @Max(10_000_000)
   offset?: number;
+}
+
+/**
+ * Like `@IsOptional()`, but only for an absent field: `null` is still validated (and so refused by the
+ * field's other decorators). For update fields whose column cannot be cleared.
+ */
+export function IsOmittable(options?: ValidationOptions): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined, options);
 }
 
 /** A plain JSON object (not an array, not null). */

@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsPlainObject, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
+import { IsOmittable, IsPlainObject, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
 import { StateCreateDto } from './state.dto';
 
 export class FlowRunPolicyDto {
@@ -84,17 +84,18 @@ export class FlowRunCreateDto {
   empiricalPolicy?: FlowRunPolicyDto;
 }
 
+/** Name, parameters, tags and policy may be omitted but not cleared with `null`; infrastructurePid may. */
 export class FlowRunUpdateDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, MAX_NAME_LENGTH)
   name?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsPlainObject()
   parameters?: Record<string, unknown>;
 
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(MAX_TAGS)
   @IsString({ each: true })
@@ -106,7 +107,7 @@ export class FlowRunUpdateDto {
   @MaxLength(255)
   infrastructurePid?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => FlowRunPolicyDto)
   empiricalPolicy?: FlowRunPolicyDto;
