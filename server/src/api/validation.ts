@@ -1,7 +1,8 @@
 /**
  * Request validation with class-validator DTOs: unknown keys are rejected, nested errors are reported
  * with their dotted path (`flowRuns.state.type.any`), and query strings are converted to the DTO's
- * types. Also bounds the nesting depth of JSON bodies before anything walks them recursively.
+ * types. Also bounds the nesting depth of JSON bodies before anything walks them recursively, and refuses
+ * strings no database can store faithfully (NUL, unpaired surrogates) before any of them is written.
  */
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
@@ -47,6 +48,32 @@ export function assertJsonDepth(value: unknown, part: RequestPart, limit = MAX_J
   }
 }
 
+/** Why `text` cannot be stored as given: PostgreSQL refuses U+0000, and both databases store UTF-8, where a
+ * lone surrogate silently becomes U+FFFD. */
+function unstorable(text: string): string | null {
+  if (text.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
+  if (/\p{Cs}/u.test(text)) return 'must be valid Unicode (it contains an unpaired UTF-16 surrogate)';
+  return null;
+}
+
+/** Throws naming the first string or object key in `value` that cannot be stored as given. */
+export function assertStorableStrings(value: unknown, part: RequestPart): void {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      const problem = unstorable(node);
+      if (problem) throw ValidationFailedError.field(path || part, problem);
+    }
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, child] of Object.entries(node as object)) {
+      const problem = unstorable(key);
+      if (problem) throw ValidationFailedError.field(path || part, `keys ${problem}`);
+      stack.push([child, path ? `${path}.${key}` : key]);
+    }
+  }
+}
+
 /** Transforms and validates `input` as `dto`; throws ValidationFailedError naming every bad field. */
 export async function validateDto<T extends object>(
   dto: ClassConstructor<T>,
@@ -57,6 +84,7 @@ export async function validateDto<T extends object>(
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw ValidationFailedError.field(part, 'must be a JSON object');
   }
+  assertStorableStrings(input, part);
   const instance = plainToInstance(dto, input, { enableImplicitConversion: part !== 'body' });
   const errors = await validate(instance, {
     whitelist: true,
