@@ -2,7 +2,8 @@
  * Request validation with class-validator DTOs: unknown keys are rejected, nested errors are reported
  * with their dotted path (`flowRuns.state.type.any`), and query strings are converted to the DTO's
  * types. Also bounds the nesting depth of JSON bodies before anything walks them recursively, and refuses
- * strings no database can store faithfully (NUL, unpaired surrogates) before any of them is written.
+ * what could not be stored as sent: strings with NUL or unpaired surrogates, and the object keys
+ * `__proto__`/`constructor` (class-transformer drops them, or fails on them, in free-form JSON).
  */
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
@@ -56,8 +57,10 @@ function unstorable(text: string): string | null {
   return null;
 }
 
+const RESERVED_KEYS = new Set(['__proto__', 'constructor']);
+
 /** Throws naming the first string or object key in `value` that cannot be stored as given. */
-export function assertStorableStrings(value: unknown, part: RequestPart): void {
+export function assertStorable(value: unknown, part: RequestPart): void {
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0) {
     const [node, path] = stack.pop()!;
@@ -69,7 +72,10 @@ export function assertStorableStrings(value: unknown, part: RequestPart): void {
     for (const [key, child] of Object.entries(node as object)) {
       const problem = unstorable(key);
       if (problem) throw ValidationFailedError.field(path || part, `keys ${problem}`);
-      stack.push([child, path ? `${path}.${key}` : key]);
+      const childPath = path ? `${path}.${key}` : key;
+      if (RESERVED_KEYS.has(key))
+        throw ValidationFailedError.field(childPath, 'is a reserved key and cannot be stored');
+      stack.push([child, childPath]);
     }
   }
 }
@@ -84,7 +90,7 @@ export async function validateDto<T extends object>(
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw ValidationFailedError.field(part, 'must be a JSON object');
   }
-  assertStorableStrings(input, part);
+  assertStorable(input, part);
   const instance = plainToInstance(dto, input, { enableImplicitConversion: part !== 'body' });
   const errors = await validate(instance, {
     whitelist: true,

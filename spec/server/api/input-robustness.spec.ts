@@ -97,6 +97,48 @@ describe('API input robustness', () => {
     });
   });
 
+  describe('when free-form JSON uses keys that JavaScript objects treat specially', () => {
+    const tricky = { toString: { a: 1 }, valueOf: 1, hasOwnProperty: 'x', prototype: {}, nested: { toString: 'y' } };
+
+    it('round-trips parameters, task inputs, state data and run input keys exactly', async () => {
+      const state = { type: 'RUNNING', data: tricky, stateDetails: { runInputKeyset: { toString: 'k' } } };
+      const run = await server.api.post('/flow-runs', { flowId, parameters: tricky, state });
+      expect(run.status, JSON.stringify(run.body)).to.equal(201);
+      expect(run.body.parameters).to.deep.equal(tricky);
+      expect(run.body.state.data).to.deep.equal(tricky);
+      expect(run.body.state.stateDetails.runInputKeyset).to.deep.equal({ toString: 'k' });
+      const patched = await server.api.patch(`/flow-runs/${run.body.id}`, { parameters: { valueOf: [1] } });
+      expect(patched.body.parameters).to.deep.equal({ valueOf: [1] });
+      const taskInputs = { toString: [{ inputType: 'task_run', id: run.body.id }] };
+      const task = await server.api.post('/task-runs', {
+        flowRunId: run.body.id,
+        taskKey: 't',
+        dynamicKey: '0',
+        taskInputs,
+      });
+      expect(task.body.taskInputs).to.deep.equal(taskInputs);
+    });
+
+    for (const [path, raw, field] of [
+      ['/flows', '{"name":"x","__proto__":{"polluted":true}}', '__proto__'],
+      ['/flow-runs', '{"flowId":"FLOW","parameters":{"constructor":{"prototype":{}}}}', 'parameters.constructor'],
+      ['/flow-runs', '{"flowId":"FLOW","parameters":{"a":[{"__proto__":1}]}}', 'parameters.a.0.__proto__'],
+      ['/flow-runs', '{"flowId":"FLOW","state":{"type":"PENDING","data":{"constructor":1}}}', 'state.data.constructor'],
+      ['/flow-runs/filter', '{"flowRuns":{"__proto__":{}}}', 'flowRuns.__proto__'],
+    ] as const) {
+      it(`refuses ${raw.replace('FLOW', '…')} with 422 naming ${field} and writes nothing`, async () => {
+        const body = raw.replace('FLOW', flowId);
+        const res = await expectNothingWritten(db(), () => server.api.request('POST', path, body));
+        expectError(res, 422, 'VALIDATION_FAILED', field);
+        expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+      });
+    }
+
+    it('refuses reserved keys in the query string', async () => {
+      expectError(await server.api.get('/flow-run-states?constructor=1'), 422, 'VALIDATION_FAILED', 'constructor');
+    });
+  });
+
   describe('when text is unusual Unicode', () => {
     const texts = [
       'emoji 🚀 and family 👩‍👩‍👧',
@@ -186,7 +228,8 @@ describe('API input robustness', () => {
       });
     }
 
-    it('refuses a NUL character in a path parameter with 422 naming it', async () => {
+    it('refuses a NUL character in a path parameter or query with 422 naming it', async () => {
+      expectError(await server.api.get('/flow-run-states?flowRunId=%00'), 422, 'VALIDATION_FAILED', 'flowRunId');
       expectError(await server.api.get('/flows/name/a%00b'), 422, 'VALIDATION_FAILED', 'name');
       expectError(await server.api.get('/concurrency-limits/tag/%00'), 422, 'VALIDATION_FAILED', 'tag');
     });

@@ -1,4 +1,5 @@
 /** Small DTOs and validators shared by the resource DTOs. Contract: only class-validator/transformer. */
+import { Transform } from 'class-transformer';
 import {
   IsInt,
   IsOptional,
@@ -44,6 +45,15 @@ export class PageDto {
  */
 export function IsOmittable(options?: ValidationOptions): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined, options);
+}
+
+/**
+ * Free-form JSON (parameters, task inputs, state data) is kept exactly as sent: class-transformer would
+ * otherwise rebuild it and silently drop keys named like Object.prototype members (`toString`,
+ * `valueOf`, …). The keys `__proto__` and `constructor` are refused before this runs (api/validation.ts).
+ */
+export function KeepAsSent(): PropertyDecorator {
+  return Transform(({ obj, key }) => (obj as Record<string, unknown>)[key], { toClassOnly: true });
 }
 
 /** A plain JSON object (not an array, not null). */

@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsOmittable, IsPlainObject, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
+import { IsOmittable, IsPlainObject, KeepAsSent, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
 import { StateCreateDto } from './state.dto';
 
 export class FlowRunPolicyDto {
@@ -46,6 +46,7 @@ export class FlowRunCreateDto {
 
   @IsOptional()
   @IsPlainObject()
+  @KeepAsSent()
   parameters?: Record<string, unknown>;
 
   @IsOptional()
@@ -93,6 +94,7 @@ export class FlowRunUpdateDto {
 
   @IsOmittable()
   @IsPlainObject()
+  @KeepAsSent()
   parameters?: Record<string, unknown>;
 
   @IsOmittable()

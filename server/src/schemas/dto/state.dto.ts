@@ -12,6 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { STATE_TYPES, type StateType } from '../states';
+import { KeepAsSent } from './common.dto';
 
 /** The known `stateDetails` fields; unknown keys are rejected so typos surface. */
 export class StateDetailsDto {
@@ -26,7 +27,7 @@ export class StateDetailsDto {
   @IsOptional() @IsISO8601({ strict: true }) pauseTimeout?: string;
   @IsOptional() @IsBoolean() pauseReschedule?: boolean;
   @IsOptional() @IsString() @MaxLength(255) pauseKey?: string;
-  @IsOptional() @IsObject() runInputKeyset?: Record<string, string>;
+  @IsOptional() @IsObject() @KeepAsSent() runInputKeyset?: Record<string, string>;
   @IsOptional() @IsString() @MaxLength(255) transitionId?: string;
   @IsOptional() @IsIn(['in_process', 'reschedule', 'rerun']) retryType?: 'in_process' | 'reschedule' | 'rerun' | null;
   @IsOptional() @IsUUID('all') cachedFromTaskRunId?: string;
@@ -53,6 +54,7 @@ export class StateCreateDto {
 
   /** A reference to the persisted result (or a small inline value); opaque to the server. */
   @IsOptional()
+  @KeepAsSent()
   data?: unknown;
 }
 

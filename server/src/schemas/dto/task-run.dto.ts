@@ -14,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsDelaySeconds, IsPlainObject, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
+import { IsDelaySeconds, IsPlainObject, KeepAsSent, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
 import { StateCreateDto } from './state.dto';
 
 export const MAX_RETRY_DELAY_ENTRIES = 50;
@@ -81,6 +81,7 @@ export class TaskRunCreateDto {
   /** Upstream dependencies by parameter name, e.g. `{ x: [{ inputType: 'task_run', id }] }`. */
   @IsOptional()
   @IsPlainObject()
+  @KeepAsSent()
   taskInputs?: Record<string, unknown>;
 
   @IsOptional()
