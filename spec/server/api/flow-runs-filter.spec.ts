@@ -225,6 +225,8 @@ describe('flow-run lists (POST /api/flow-runs/filter and /count)', () => {
       [{ taskRuns: { bogus: 1 } }, 'taskRuns.bogus'],
       [{ deployments: { name: { any: ['x'] } } }, 'deployments.name'],
       [{ workPools: {} }, 'workPools'],
+      [{ flowRuns: [] }, 'flowRuns'],
+      [{ flowRuns: { name: [{ like: 'x' }] } }, 'flowRuns.name'],
       [{ flowRuns: { state: { type: { any: ['DONE'] } } } }, 'flowRuns.state.type.any'],
       [{ flowRuns: { id: { any: ['not-a-uuid'] } } }, 'flowRuns.id.any'],
       [{ flowRuns: { startTime: { after: 'yesterday' } } }, 'flowRuns.startTime.after'],

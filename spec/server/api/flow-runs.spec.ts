@@ -91,6 +91,8 @@ describe('flow runs API', () => {
         ['an empty idempotency key', { idempotencyKey: '' }, 'idempotencyKey'],
         ['a malformed parentTaskRunId', { parentTaskRunId: 'x' }, 'parentTaskRunId'],
         ['an unknown field', { priority: 1 }, 'priority'],
+        ['a state that is a list', { state: [{ type: 'RUNNING' }] }, 'state'],
+        ['a policy that is a list', { empiricalPolicy: [{ retries: 1 }] }, 'empiricalPolicy'],
       ];
       for (const [what, body, field] of cases) {
         it(`refuses ${what} with 422 naming ${field} and writes nothing`, async () => {
@@ -231,6 +233,7 @@ describe('flow runs API', () => {
       const run = await fx.flowRun({ flowId });
       for (const [body, field] of [
         [{}, 'state'],
+        [{ state: [] }, 'state'],
         [{ state: { type: 'running' } }, 'state.type'],
         [{ state: { type: 'RUNNING', name: 'x'.repeat(65) } }, 'state.name'],
         [{ state: { type: 'RUNNING' }, force: 'yes' }, 'force'],

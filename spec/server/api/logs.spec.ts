@@ -122,6 +122,7 @@ describe('logs API', () => {
 
     for (const [body, field] of [
       [{ logs: { bogus: 1 } }, 'logs.bogus'],
+      [{ logs: [] }, 'logs'],
       [{ logs: { level: { gt: 10 } } }, 'logs.level.gt'],
       [{ logs: { flowRunId: { any: ['x'] } } }, 'logs.flowRunId.any'],
       [{ sort: 'LEVEL_DESC' }, 'sort'],

@@ -113,6 +113,7 @@ describe('task runs API', () => {
         ['task inputs that are a list', { taskInputs: [] }, 'taskInputs'],
         ['an unknown state type', { state: { type: 'STARTED' } }, 'state.type'],
         ['an unknown field', { retries: 3 }, 'retries'],
+        ['a state that is a list', { state: [] }, 'state'],
       ] as const) {
         it(`refuses ${what} with 422 naming ${field} and writes nothing`, async () => {
           const res = await expectNothingWritten(server.services.db, () => create(body));

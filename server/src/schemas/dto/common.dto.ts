@@ -1,13 +1,15 @@
 /** Small DTOs and validators shared by the resource DTOs. Contract: only class-validator/transformer. */
-import { Transform } from 'class-transformer';
+import { Transform, Type, type ClassConstructor } from 'class-transformer';
 import {
   IsInt,
+  IsObject,
   IsOptional,
   IsUUID,
   Max,
   Min,
   registerDecorator,
   ValidateIf,
+  ValidateNested,
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
@@ -45,6 +47,15 @@ export class PageDto {
  */
 export function IsOmittable(options?: ValidationOptions): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined, options);
+}
+
+/**
+ * One nested object of class `type`, validated with its own decorators. `@ValidateNested()` alone also
+ * accepts an array and validates its items, which let `state: []` or `empiricalPolicy: [{…}]` through.
+ */
+export function Nested(type: () => ClassConstructor<object>): PropertyDecorator {
+  const decorators = [IsObject(), ValidateNested(), Type(type)];
+  return (target, propertyName) => decorators.forEach((decorate) => decorate(target, propertyName));
 }
 
 /**

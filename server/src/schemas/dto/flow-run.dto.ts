@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -11,9 +10,16 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { IsOmittable, IsPlainObject, KeepAsSent, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
+import {
+  IsOmittable,
+  IsPlainObject,
+  KeepAsSent,
+  Nested,
+  MAX_NAME_LENGTH,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+} from './common.dto';
 import { StateCreateDto } from './state.dto';
 
 export class FlowRunPolicyDto {
@@ -75,13 +81,11 @@ export class FlowRunCreateDto {
   infrastructurePid?: string;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => StateCreateDto)
+  @Nested(() => StateCreateDto)
   state?: StateCreateDto;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => FlowRunPolicyDto)
+  @Nested(() => FlowRunPolicyDto)
   empiricalPolicy?: FlowRunPolicyDto;
 }
 
@@ -110,7 +114,6 @@ export class FlowRunUpdateDto {
   infrastructurePid?: string;
 
   @IsOmittable()
-  @ValidateNested()
-  @Type(() => FlowRunPolicyDto)
+  @Nested(() => FlowRunPolicyDto)
   empiricalPolicy?: FlowRunPolicyDto;
 }

@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsDefined,
@@ -9,10 +8,9 @@ import {
   IsString,
   IsUUID,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
 import { STATE_TYPES, type StateType } from '../states';
-import { KeepAsSent } from './common.dto';
+import { KeepAsSent, Nested } from './common.dto';
 
 /** The known `stateDetails` fields; unknown keys are rejected so typos surface. */
 export class StateDetailsDto {
@@ -48,8 +46,7 @@ export class StateCreateDto {
   message?: string | null;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => StateDetailsDto)
+  @Nested(() => StateDetailsDto)
   stateDetails?: StateDetailsDto;
 
   /** A reference to the persisted result (or a small inline value); opaque to the server. */
@@ -60,8 +57,7 @@ export class StateCreateDto {
 
 export class SetStateDto {
   @IsDefined({ message: 'state is required' })
-  @ValidateNested()
-  @Type(() => StateCreateDto)
+  @Nested(() => StateCreateDto)
   state: StateCreateDto;
 
   /** Apply the minimal policy instead of the core policy (global bookkeeping still runs). */
