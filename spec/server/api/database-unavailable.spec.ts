@@ -17,6 +17,19 @@ async function serverOn(db: Database): Promise<{ server: RunningServer; api: Api
   return { server, api: new ApiClient(server.apiUrl) };
 }
 
+/** CREATE DATABASE copies template1 and fails while another session (another spec process) uses it. */
+async function createDatabase(admin: Client, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.query(`CREATE DATABASE "${name}"`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
 function expectUnavailable(res: Awaited<ReturnType<ApiClient['get']>>): void {
   expectError(res, 503, 'DATABASE_UNAVAILABLE');
   expect(res.headers.get('retry-after')).to.match(/^\d+$/);
@@ -35,7 +48,7 @@ describe('API when the database is unavailable', () => {
         admin = new Client({ connectionString: adminUrl.toString() });
         await admin.connect();
         await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await admin.query(`CREATE DATABASE "${name}"`);
+        await createDatabase(admin, name);
         const url = new URL(testDatabaseUrl());
         url.pathname = `/${name}`;
         db = await Database.open({ url: url.toString() });
