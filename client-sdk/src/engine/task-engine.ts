@@ -107,6 +107,16 @@ function outcomeOf<T>(run: TaskRun, state: State, extra: { value?: T; error?: un
 }
 
 async function executeTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskOutcome<T>> {
+  try {
+    return await runTask<T>(call, prepared);
+  } finally {
+    // A flow flushes its runs' logs when it ends; a task called outside any flow must do it itself,
+    // or a script that exits right after the call loses the lines still queued.
+    if (!prepared.flow) await prepared.rt.shipper.flush();
+  }
+}
+
+async function runTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskOutcome<T>> {
   const { definition } = call;
   const { rt, flow } = prepared;
   const client = rt.client;
