@@ -105,8 +105,6 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
   }
 
   const controller = new AbortController();
-  const untrack = trackRun(run.id, { kind: 'flow', client: rt.client, controller }, () => rt.shipper.flush());
-  const stopHeartbeat = startHeartbeat(rt.client, run.id, rt.settings.heartbeatIntervalSeconds);
   const context = new FlowRunContext(
     run,
     definition,
@@ -116,6 +114,11 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
     logger,
     controller.signal,
   );
+  const onCrashed = (state: State, error?: unknown) => runFinalHooks(definition, context.flowRun, state, error, logger);
+  const untrack = trackRun(run.id, { kind: 'flow', client: rt.client, controller, onCrashed }, () =>
+    rt.shipper.flush(),
+  );
+  const stopHeartbeat = startHeartbeat(rt.client, run.id, rt.settings.heartbeatIntervalSeconds);
   try {
     const { state, body } = await runAttempts(call, rt, context, checked.values, controller);
     await runFinalHooks(definition, context.flowRun, state, body?.error, logger);
@@ -131,7 +134,10 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
       throw error;
     // An error outside user code (the API unreachable beyond the retry budget, a bug): the run crashed.
     const message = `The engine failed outside user code: ${errorMessage(error)}`;
-    await proposeState(rt.client, 'flow', run.id, { type: 'CRASHED', message }).catch(() => undefined);
+    logger.critical(message);
+    const answer = await proposeState(rt.client, 'flow', run.id, { type: 'CRASHED', message }).catch(() => null);
+    // The hooks run even when the API could not record the crash: that is when an alert matters most.
+    await onCrashed(answer?.state?.type === 'CRASHED' ? answer.state : crashedState(message), error);
     await rt.shipper.flush();
     throw new RunCrashedError(message, { cause: error });
   } finally {
@@ -242,6 +248,18 @@ async function runFinalHooks(
             ? options.onCrashed
             : undefined;
   await runHooks(hooks, { run: { ...run, state, stateType: state.type, stateName: state.name }, state, error }, logger);
+}
+
+function crashedState(message: string): State {
+  return {
+    id: '',
+    type: 'CRASHED',
+    name: 'Crashed',
+    timestamp: new Date().toISOString(),
+    message,
+    stateDetails: {},
+    data: null,
+  };
 }
 
 /** The caller's answer: the state (returnState), the value, or a RunFailedError carrying the cause. */

@@ -33,13 +33,22 @@ export function normalizeResult(result: OrchestrationResult, proposal: StateProp
   return result;
 }
 
+let interrupted = false;
+
+/** SIGINT/SIGTERM: the runs are being marked Crashed and the process exits; nothing else is proposed. */
+export function markInterrupted(): void {
+  interrupted = true;
+}
+
 export async function proposeState(
   client: OrchestrationClient,
   kind: 'flow' | 'task',
   runId: string,
   state: StateProposal,
-  options: { force?: boolean; signal?: AbortSignal } = {},
+  options: { force?: boolean; signal?: AbortSignal; interrupting?: boolean } = {},
 ): Promise<OrchestrationResult> {
+  // Never settles: the process exits once the Crashed states are recorded.
+  if (interrupted && !options.interrupting) return new Promise<never>(() => undefined);
   const proposal = withTransitionId(state);
   for (;;) {
     const raw =

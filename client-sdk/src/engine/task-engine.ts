@@ -13,6 +13,7 @@ import type { TaskDefinition } from '../metadata/registry';
 import { currentScope, runInScope, type FlowRunContext, type TaskRunContext } from './context';
 import { isAllowFailure, TaskFuture, unwrapAllowFailure, type TaskOutcome } from './futures';
 import { runHooks } from './hooks';
+import { trackRun } from './interrupts';
 import { normalizeResult, proposeState, sleep, withTransitionId } from './propose';
 import { loadResult, persistResult } from './results';
 import { runtime, type Runtime } from './runtime';
@@ -214,6 +215,8 @@ async function runAttempts<T>(
     await runHooks(options.onRunning, { run, state }, logger);
     const controller = new AbortController();
     const context: TaskRunContext = { taskRun: run, definition, parameters, logger, signal: controller.signal };
+    // SIGINT/SIGTERM mark this task run Crashed too, not only its flow run.
+    const untrack = trackRun(run.id, { kind: 'task', client, controller }, () => prepared.rt.shipper.flush());
     let proposal: StateProposal;
     let value: unknown;
     let error: unknown;
@@ -240,7 +243,7 @@ async function runAttempts<T>(
         stateDetails: retriable ? {} : { retriable: false },
       };
     }
-    answer = await proposeState(client, 'task', run.id, proposal);
+    answer = await proposeState(client, 'task', run.id, proposal).finally(untrack);
     const written = answer.state;
     if (written?.type === 'SCHEDULED') {
       logger.info(`Failed (${errorMessage(error)}); retrying at ${written.stateDetails.scheduledTime}`);
