@@ -8,7 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import type { State, StateProposal } from '@rigel/server';
 import type { FlowRun } from '../client/types';
-import { ParameterValidationError, RunAbortedError, RunCrashedError, RunFailedError } from '../errors';
+import {
+  ApiUnreachableError,
+  ParameterValidationError,
+  RunAbortedError,
+  RunCrashedError,
+  RunFailedError,
+} from '../errors';
 import { ShippingLogger } from '../logging/run-logger';
 import type { FlowDefinition } from '../metadata/registry';
 import { coerceParameters } from '../metadata/parameters';
@@ -219,7 +225,9 @@ async function runBody(
     }
     return { value, proposal: { type: 'COMPLETED', data } };
   } catch (error) {
-    await Promise.all([...context.futures].map((f) => f.settled));
+    await Promise.allSettled([...context.futures].map((f) => f.settled));
+    // Losing the API is not the body's failure: callFlow proposes CRASHED (orchestration.md §8).
+    if (error instanceof ApiUnreachableError) throw error;
     const timedOut = (error as Error)?.name === 'RunTimeoutError';
     context.logger.error(`The flow body raised ${errorMessage(error)}`);
     return {
