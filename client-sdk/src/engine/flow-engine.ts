@@ -180,8 +180,10 @@ async function runAttempts(
     context.flowRun = { ...context.flowRun, state: start.state, stateType: 'RUNNING', stateName: start.state.name };
     if (attempt === 1) logger.info(`Beginning flow run '${context.flowRun.name}' for flow '${definition.name}'`);
     await runHooks(definition.options.onRunning, { run: context.flowRun, state: start.state }, logger);
-    context.resetForAttempt();
-    const body = await runBody(call, rt, context, args, controller);
+    // Each attempt has its own signal (a timeout ends one attempt, not the retries); an interrupt ends all.
+    const attemptController = new AbortController();
+    context.resetForAttempt(AbortSignal.any([controller.signal, attemptController.signal]));
+    const body = await runBody(call, rt, context, args, attemptController);
     const answer = await proposeState(rt.client, 'flow', context.flowRun.id, body.proposal);
     const state = answer.state!;
     if (answer.status === 'REJECT' && state.type === 'SCHEDULED') {

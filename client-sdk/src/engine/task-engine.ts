@@ -28,6 +28,8 @@ export interface TaskCall {
 interface Prepared {
   rt: Runtime;
   flow: FlowRunContext | undefined;
+  /** The flow attempt's signal at call time: when it aborts (timeout, interrupt) the task stops too. */
+  flowSignal: AbortSignal | undefined;
   tags: readonly string[];
   logPrints: boolean;
   dynamicKey: string;
@@ -38,7 +40,14 @@ function prepare(call: TaskCall): Prepared {
   const scope = currentScope();
   const flow = scope.flow;
   const dynamicKey = flow ? flow.nextDynamicKey(call.definition.taskKey) : randomUUID();
-  return { rt: runtime(), flow, tags: scope.tags, logPrints: scope.logPrints, dynamicKey };
+  return {
+    rt: runtime(),
+    flow,
+    flowSignal: flow?.signal,
+    tags: scope.tags,
+    logPrints: scope.logPrints,
+    dynamicKey,
+  };
 }
 
 /** `await this.task(x)`: runs now and resolves to the value (or throws the task's error). */
@@ -226,6 +235,7 @@ async function runAttempts<T>(
         options.timeoutSeconds,
         controller,
         'task',
+        prepared.flowSignal,
       );
       const data = await persistResult(client, value, options.persistResult);
       if (data.type === 'unpersisted' && options.persistResult === undefined)
@@ -233,9 +243,12 @@ async function runAttempts<T>(
       proposal = { type: 'COMPLETED', data, stateDetails: cacheDetails };
     } catch (thrown) {
       error = thrown;
-      const retriable = options.retryCondition
-        ? await Promise.resolve(options.retryCondition(thrown, attempt)).catch(() => false)
-        : true;
+      // Stopped because its flow attempt ended: retrying inside that attempt makes no sense.
+      const retriable = prepared.flowSignal?.aborted
+        ? false
+        : options.retryCondition
+          ? await Promise.resolve(options.retryCondition(thrown, attempt)).catch(() => false)
+          : true;
       proposal = {
         type: 'FAILED',
         name: (thrown as Error)?.name === 'RunTimeoutError' ? 'TimedOut' : 'Failed',

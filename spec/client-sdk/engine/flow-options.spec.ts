@@ -1,5 +1,15 @@
 import { expect } from 'chai';
-import { Flow, registeredFlows, RunFailedError, submit, Task, tags, withOptions, type State } from '@rigel/sdk';
+import {
+  Flow,
+  getRunContext,
+  registeredFlows,
+  RunFailedError,
+  submit,
+  Task,
+  tags,
+  withOptions,
+  type State,
+} from '@rigel/sdk';
 import { describeInBothModes, names } from '../../support/sdk';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -15,6 +25,7 @@ class FlowOptionsSpec {
   static attempts = 0;
   static active = 0;
   static peak = 0;
+  static signals: string[] = [];
 
   @Task({ name: 'fo-slow' })
   async slow(): Promise<void> {
@@ -43,6 +54,25 @@ class FlowOptionsSpec {
   @Flow({ name: 'fo-slow-body', timeoutSeconds: 0.2 })
   async slowBody(): Promise<void> {
     await sleep(5000);
+  }
+
+  @Task({ name: 'fo-long' })
+  async long(): Promise<void> {
+    getRunContext().signal!.addEventListener('abort', () => FlowOptionsSpec.signals.push('task aborted'));
+    await sleep(3000);
+  }
+
+  @Flow({ name: 'fo-slow-tasks', timeoutSeconds: 0.2 })
+  async slowTasks(): Promise<void> {
+    await submit(this.long).result();
+  }
+
+  @Flow({ name: 'fo-times-out-once', timeoutSeconds: 0.2, retries: 1, retryDelaySeconds: 0.2 })
+  async timesOutOnce(): Promise<string> {
+    FlowOptionsSpec.attempts++;
+    FlowOptionsSpec.signals.push(getRunContext().signal!.aborted ? 'aborted at start' : 'fresh');
+    if (FlowOptionsSpec.attempts === 1) await sleep(3000);
+    return 'second attempt';
   }
 
   @Flow({ name: 'fo-sequential', taskRunner: 'sequential' })
@@ -95,6 +125,7 @@ describeInBothModes('flow options', (world) => {
   beforeEach(() => {
     FlowOptionsSpec.attempts = 0;
     FlowOptionsSpec.peak = 0;
+    FlowOptionsSpec.signals = [];
   });
 
   describe('when no name is given', () => {
@@ -147,6 +178,28 @@ describeInBothModes('flow options', (world) => {
       expect(Date.now() - started).to.be.below(2000);
       expect(state).to.include({ type: 'FAILED', name: 'TimedOut' });
       expect((await world().onlyFlowRun('fo-slow-body')).stateName).to.equal('TimedOut');
+    });
+
+    it('stops its running tasks too (their signal fires, they end TimedOut) instead of waiting for them', async () => {
+      const started = Date.now();
+      await flows.slowTasks().catch(() => undefined);
+      expect(Date.now() - started).to.be.below(2000);
+      expect(FlowOptionsSpec.signals).to.deep.equal(['task aborted']);
+      const run = await world().onlyFlowRun('fo-slow-tasks');
+      expect(run.stateName).to.equal('TimedOut');
+      const [task] = await world().taskRuns(run.id);
+      expect(task!.state).to.include({ type: 'FAILED', name: 'TimedOut' });
+      expect(task!.state?.message).to.contain('The flow run timed out after 0.2 s');
+    });
+
+    it('with retries left, runs the next attempt after the delay, with a fresh signal', async () => {
+      expect(await flows.timesOutOnce()).to.equal('second attempt');
+      expect(FlowOptionsSpec.signals).to.deep.equal(['fresh', 'fresh']);
+      const run = await world().onlyFlowRun('fo-times-out-once');
+      const history = await world().states('flow', run.id);
+      expect(names(history)).to.deep.equal(['Pending', 'Running', 'AwaitingRetry', 'Running', 'Completed']);
+      const [, , awaiting, retrying] = history;
+      expect(Date.parse(retrying!.timestamp)).to.be.at.least(Date.parse(awaiting!.stateDetails.scheduledTime!));
     });
   });
 

@@ -100,12 +100,15 @@ class TaskOptionsSpec {
   }
 }
 
-/** Seconds between each AwaitingRetry state and the time it is scheduled for, in order. */
+/**
+ * Seconds between each AwaitingRetry state and the time it is scheduled for, in order (to the 1/100 s:
+ * a state timestamp is bumped by 1 ms when it collides with the run's previous state).
+ */
 async function retryDelays(world: SdkWorld, taskRunId: string): Promise<number[]> {
   const states = await world.states('task', taskRunId);
   return states
     .filter((s: State) => s.name === 'AwaitingRetry')
-    .map((s) => (Date.parse(s.stateDetails.scheduledTime!) - Date.parse(s.timestamp)) / 1000);
+    .map((s) => Math.round((Date.parse(s.stateDetails.scheduledTime!) - Date.parse(s.timestamp)) / 10) / 100);
 }
 
 describeInBothModes('task options', (world) => {
