@@ -7,7 +7,11 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 
 export type Answer =
-  { status: number; body?: unknown; headers?: Record<string, string> } | { forward: true } | { drop: true };
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { forward: true }
+  /** Forward, let the target commit, then drop the connection before the answer reaches the client. */
+  | { forwardThenDrop: true }
+  | { drop: true };
 
 export interface SeenRequest {
   method: string;
@@ -58,9 +62,12 @@ export async function startLocalServer(
       seen.push(seenRequest);
       const decision = answer(seenRequest, seen.length - 1);
       if ('drop' in decision) return void req.socket.destroy();
-      if ('forward' in decision) {
+      if ('forward' in decision || 'forwardThenDrop' in decision) {
         return void forward(req, Buffer.concat(chunks), targetUrl!).then(
-          (r) => res.writeHead(r.status, r.headers as Record<string, string>).end(r.body),
+          (r) =>
+            'forwardThenDrop' in decision
+              ? req.socket.destroy()
+              : res.writeHead(r.status, r.headers as Record<string, string>).end(r.body),
           () => req.socket.destroy(),
         );
       }

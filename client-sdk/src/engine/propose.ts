@@ -20,8 +20,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Gives a proposal its transition id, keeping one it already has: re-sending a proposal whose answer
+ * was lost (e.g. the one a task run was created with) must be recognised as the same transition.
+ */
 export function withTransitionId(state: StateProposal): StateProposal {
-  return { ...state, stateDetails: { ...state.stateDetails, transitionId: randomUUID() } };
+  const transitionId = state.stateDetails?.transitionId ?? randomUUID();
+  return { ...state, stateDetails: { ...state.stateDetails, transitionId } };
 }
 
 /** Normalises an answer: our own transition coming back as "already made" counts as ACCEPT. */

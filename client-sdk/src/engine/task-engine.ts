@@ -176,7 +176,9 @@ async function runTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskOutco
   if (created.orchestrationResult) answer = normalizeResult(created.orchestrationResult, proposal);
   else if (run.state?.type === 'COMPLETED')
     answer = { status: 'REJECT', state: run.state, details: { type: 'reject', reason: 'completed before' } };
-  else answer = await proposeState(client, 'task', run.id, first);
+  // The run existed: maybe our own create went through and only its answer was lost, so the same
+  // proposal (same transition id) is sent again rather than a new one.
+  else answer = await proposeState(client, 'task', run.id, proposal);
   return runAttempts<T>(call, prepared, run, answer, logger, cacheDetails, resolved.args, parameters);
 }
 
