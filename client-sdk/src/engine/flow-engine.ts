@@ -79,8 +79,7 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
       name: `${definition.name}-${parentKey.dynamicKey}`,
       state: { type: 'PENDING' },
     });
-    if (parentTask.state?.type === 'COMPLETED')
-      return finish(call, rt, parentTask.name, parentTask.state, undefined, undefined);
+    if (parentTask.state?.type === 'COMPLETED') return finish(call, rt, parentTask.name, parentTask.state, undefined);
     parentTaskRunId = parentTask.id;
   }
 
@@ -100,14 +99,14 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
     rt.shipper,
     rt.logThreshold,
   );
-  if (run.state?.type === 'COMPLETED') return finish(call, rt, run.name, run.state, undefined, undefined);
+  if (run.state?.type === 'COMPLETED') return finish(call, rt, run.name, run.state, undefined);
 
   if (checked.problems.length > 0) {
     const error = new ParameterValidationError(definition.name, checked.problems);
     logger.error(error.message);
     const answer = await proposeState(rt.client, 'flow', run.id, { type: 'FAILED', message: error.message });
     await rt.shipper.flush();
-    return finish(call, rt, run.name, answer.state!, undefined, error);
+    return finish(call, rt, run.name, answer.state!, { error, proposal: { type: 'FAILED', message: error.message } });
   }
 
   const controller = new AbortController();
@@ -130,7 +129,7 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
     await runFinalHooks(definition, context.flowRun, state, body?.error, logger);
     logger.info(`Finished in state ${state.name}${state.message ? `: ${state.message}` : ''}`);
     await rt.shipper.flush();
-    return finish(call, rt, run.name, state, body?.value, body?.error);
+    return finish(call, rt, run.name, state, body);
   } catch (error) {
     if (
       error instanceof RunAbortedError ||
@@ -272,18 +271,20 @@ function crashedState(message: string): State {
   };
 }
 
-/** The caller's answer: the state (returnState), the value, or a RunFailedError carrying the cause. */
+/**
+ * The caller's answer: the state (returnState), the value, or a RunFailedError carrying the cause.
+ * `body` is what this call's body produced; without it (the run completed before) the value is read
+ * from the stored result.
+ */
 async function finish(
   call: FlowCall,
   rt: Runtime,
   runName: string,
   state: State,
-  value: unknown,
-  error: unknown,
+  body: Body | undefined,
 ): Promise<unknown> {
   if (call.options.returnState) return state;
-  if (state.type === 'COMPLETED')
-    return value !== undefined || !state.data ? value : loadResult(rt.client, state.data, runName);
-  if (error instanceof ParameterValidationError) throw error;
-  throw new RunFailedError('flow', runName, state, error);
+  if (state.type === 'COMPLETED') return body ? body.value : loadResult(rt.client, state.data, runName);
+  if (body?.error instanceof ParameterValidationError) throw body.error;
+  throw new RunFailedError('flow', runName, state, body?.error);
 }

@@ -90,6 +90,9 @@ class FlowOptionsSpec {
     return { rows: 3 };
   }
 
+  @Flow({ name: 'fo-not-persisted-void', persistResult: false })
+  async notPersistedVoid(): Promise<void> {}
+
   @Flow({ name: 'fo-persisted' })
   async persisted(): Promise<{ rows: number }> {
     return { rows: 3 };
@@ -224,6 +227,11 @@ describeInBothModes('flow options', (world) => {
       await flows.persisted();
       const stored = await world().onlyFlowRun('fo-persisted');
       expect(stored.state?.data).to.deep.include({ type: 'inline' });
+    });
+
+    it('resolves to undefined for a body that returns nothing', async () => {
+      expect(await flows.notPersistedVoid()).to.equal(undefined);
+      expect((await world().onlyFlowRun('fo-not-persisted-void')).stateType).to.equal('COMPLETED');
     });
   });
 
