@@ -15,7 +15,7 @@ import { isAllowFailure, TaskFuture, unwrapAllowFailure, type TaskOutcome } from
 import { runHooks } from './hooks';
 import { trackRun } from './interrupts';
 import { normalizeResult, proposeState, sleep, withTransitionId } from './propose';
-import { loadResult, persistResult } from './results';
+import { isLoadable, loadResult, persistResult } from './results';
 import { runtime, type Runtime } from './runtime';
 import { errorMessage, renderName, withTimeout } from './timeouts';
 
@@ -174,8 +174,9 @@ async function runTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskOutco
   }
   let answer: OrchestrationResult;
   if (created.orchestrationResult) answer = normalizeResult(created.orchestrationResult, proposal);
-  else if (run.state?.type === 'COMPLETED')
+  else if (run.state?.type === 'COMPLETED' && isLoadable(run.state.data))
     answer = { status: 'REJECT', state: run.state, details: { type: 'reject', reason: 'completed before' } };
+  // Completed before without a stored result (persistResult: false): the value is gone, so it runs again.
   // The run existed: maybe our own create went through and only its answer was lost, so the same
   // proposal (same transition id) is sent again rather than a new one.
   else answer = await proposeState(client, 'task', run.id, proposal);

@@ -19,6 +19,20 @@ class Resumable {
     return when.toISOString();
   }
 
+  @Task({ name: 'dr-not-persisted', persistResult: false })
+  async notPersisted(): Promise<number> {
+    Resumable.bodies.push('not persisted');
+    return 42;
+  }
+
+  @Flow({ name: 'dr-forgetful', retries: 1, retryDelaySeconds: 0 })
+  async forgetful(): Promise<number> {
+    Resumable.attempts++;
+    const value = await this.notPersisted();
+    if (Resumable.attempts === 1) throw new Error('the first attempt failed after the task');
+    return value;
+  }
+
   @Flow({ name: 'dr-nightly', retries: 2, retryDelaySeconds: 0 })
   async nightly(day: string): Promise<string> {
     Resumable.attempts++;
@@ -56,6 +70,19 @@ describeInBothModes('durable resume', (world) => {
       expect(names(await world().states('task', load.id))).to.deep.equal([
         'Running',
         'Failed',
+        'Retrying',
+        'Completed',
+      ]);
+    });
+
+    it('runs again a completed task whose result was not persisted (its value is gone)', async () => {
+      expect(await flows.forgetful()).to.equal(42);
+      expect(Resumable.bodies).to.deep.equal(['not persisted', 'not persisted']);
+      const [task, ...others] = await world().taskRuns((await world().onlyFlowRun('dr-forgetful')).id);
+      expect(others).to.have.length(0);
+      expect(names(await world().states('task', task!.id))).to.deep.equal([
+        'Running',
+        'Completed',
         'Retrying',
         'Completed',
       ]);
