@@ -52,6 +52,17 @@ class CachedTasks {
     return CachedTasks.ran('expiring', x);
   }
 
+  @Task({ name: 'ca-not-persisted', cachePolicy: INPUTS, persistResult: false })
+  async notPersisted(x: number): Promise<string> {
+    return CachedTasks.ran('notPersisted', x);
+  }
+
+  @Task({ name: 'ca-unpersistable', cachePolicy: INPUTS })
+  async unpersistable(x: number): Promise<string> {
+    CachedTasks.ran('unpersistable', x);
+    return { format: () => String(x) } as unknown as string;
+  }
+
   @Flow({ name: 'ca-flow' })
   async run(task: string, day: string, xs: number[]): Promise<string[]> {
     const fn = (this as unknown as Record<string, (x: number) => Promise<string>>)[task]!;
@@ -151,6 +162,17 @@ describeInBothModes('task caching', (world) => {
       await sleep(300);
       await tasks.run('expiring', 'mon', [1]);
       expect(await taskStateNames(world())).to.deep.equal(['Completed', 'Cached', 'Completed']);
+    });
+  });
+
+  describe('when the result is not persisted', () => {
+    it('runs every time rather than serve a cache hit that could not give the value back', async () => {
+      expect(await tasks.run('notPersisted', 'mon', [1])).to.deep.equal(['notPersisted(1) #1']);
+      expect(await tasks.run('notPersisted', 'tue', [1])).to.deep.equal(['notPersisted(1) #2']);
+      await tasks.run('unpersistable', 'mon', [1]);
+      await tasks.run('unpersistable', 'tue', [1]);
+      expect(await taskStateNames(world())).to.deep.equal(['Completed', 'Completed', 'Completed', 'Completed']);
+      expect(CachedTasks.bodies).to.deep.equal(['notPersisted', 'notPersisted', 'unpersistable', 'unpersistable']);
     });
   });
 
