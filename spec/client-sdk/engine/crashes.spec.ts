@@ -51,16 +51,22 @@ describeInBothModes('crashed flow runs', (world) => {
     });
   });
 
-  describe('when the process receives SIGTERM while a task runs', () => {
-    it('marks its flow run and task run Crashed itself, runs onCrashed hooks and exits 143', async () => {
-      const flowRunId = await startChild();
-      child!.process.kill('SIGTERM');
-      expect(await child!.exited).to.equal(143);
-      const run = await world().run('flow', flowRunId);
-      expect(run.state).to.include({ type: 'CRASHED', message: 'The process was interrupted by SIGTERM' });
-      const [task] = await world().taskRuns(flowRunId);
-      expect(task!.state).to.include({ type: 'CRASHED', message: 'The process was interrupted by SIGTERM' });
-      expect(child!.stdout()).to.contain('ON CRASHED Crashed: The process was interrupted by SIGTERM');
+  for (const [signal, exitCode] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
+    describe(`when the process receives ${signal} while a task runs`, () => {
+      it(`marks its flow run and task run Crashed itself, runs onCrashed hooks and exits ${exitCode}`, async () => {
+        const flowRunId = await startChild();
+        child!.process.kill(signal);
+        expect(await child!.exited).to.equal(exitCode);
+        const message = `The process was interrupted by ${signal}`;
+        const run = await world().run('flow', flowRunId);
+        expect(run.state).to.include({ type: 'CRASHED', message });
+        const [task] = await world().taskRuns(flowRunId);
+        expect(task!.state).to.include({ type: 'CRASHED', message });
+        expect(child!.stdout()).to.contain(`ON CRASHED Crashed: ${message}`);
+      });
     });
-  });
+  }
 });

@@ -66,6 +66,11 @@ class ResultTasks {
     return this.functionStrict();
   }
 
+  @Flow({ name: 're-strict-flow-result', persistResult: true })
+  async strictFlowResult(): Promise<unknown> {
+    return { pending: Promise.resolve(1) };
+  }
+
   @Flow({ name: 're-lenient-flow' })
   async lenientFlow(): Promise<string> {
     const value = (await this.functionLenient()) as { handler: () => number };
@@ -123,6 +128,14 @@ describeInBothModes('results', (world) => {
       const [task] = await world().taskRuns();
       expect(task!.stateType).to.equal('FAILED');
       expect(task!.state?.message).to.contain('the result.handler is a function, which cannot be persisted');
+    });
+
+    it('with persistResult: true on a flow, fails the flow run naming what cannot be stored', async () => {
+      const error = await flows.strictFlowResult().catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(RunFailedError);
+      const run = await world().onlyFlowRun('re-strict-flow-result');
+      expect(run.state?.type).to.equal('FAILED');
+      expect(run.state?.message).to.contain('the result.pending is a Promise; await it before returning');
     });
 
     it('by default, completes and records that the result was not persisted', async () => {
