@@ -250,7 +250,8 @@ async function runAttempts<T>(
       const retriable = prepared.flowSignal?.aborted
         ? false
         : options.retryCondition
-          ? await Promise.resolve(options.retryCondition(thrown, attempt)).catch(() => false)
+          ? // A condition that throws (even synchronously) means "do not retry", never a stuck run.
+            await (async () => options.retryCondition!(thrown, attempt))().catch(() => false)
           : true;
       proposal = {
         type: 'FAILED',

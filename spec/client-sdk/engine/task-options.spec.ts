@@ -53,6 +53,18 @@ class TaskOptionsSpec {
     return TaskOptionsSpec.attempt();
   }
 
+  @Task({
+    name: 'to-broken-condition',
+    retries: 3,
+    retryDelaySeconds: 0,
+    retryCondition: () => {
+      throw new Error('the condition itself is broken');
+    },
+  })
+  async brokenCondition(): Promise<number> {
+    return TaskOptionsSpec.attempt();
+  }
+
   @Task({ name: 'to-slow', timeoutSeconds: 0.2 })
   async slow(): Promise<string> {
     const signal = getRunContext().signal!;
@@ -89,6 +101,8 @@ class TaskOptionsSpec {
       case 'transient':
       case 'fatal':
         return this.conditional(which);
+      case 'broken-condition':
+        return this.brokenCondition();
       case 'slow':
         return this.slow();
       default:
@@ -182,6 +196,18 @@ describeInBothModes('task options', (world) => {
       expect(task.state).to.include({ type: 'FAILED' });
       expect(task.state?.message).to.contain('a bug, retrying will not help');
       expect(names(await world().states('task', task.id))).to.deep.equal(['Running', 'Failed']);
+    });
+  });
+
+  describe('when retryCondition itself throws', () => {
+    it('does not retry, and still records the task run Failed with the original error', async () => {
+      TaskOptionsSpec.failUntil = 5;
+      const error = await flows.run('broken-condition').catch((e: unknown) => e);
+      expect((error as Error).message).to.contain('attempt 1 failed');
+      expect(TaskOptionsSpec.attempts).to.equal(1);
+      const task = await onlyTask();
+      expect(task.state).to.include({ type: 'FAILED', name: 'Failed' });
+      expect(task.state?.message).to.contain('attempt 1 failed');
     });
   });
 
