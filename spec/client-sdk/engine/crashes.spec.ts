@@ -28,6 +28,7 @@ describeInBothModes('crashed flow runs', (world) => {
   describe('when the process is killed with SIGKILL while a task runs', () => {
     it("leaves the run alone while its heartbeat is fresh, then the server's service crashes it", async () => {
       const flowRunId = await startChild();
+      expect((await world().run('flow', flowRunId)).heartbeatTime).to.be.a('string');
       expect(await crashedRuns().runOnce(new Date())).to.not.include(flowRunId);
       child!.process.kill('SIGKILL');
       expect(await child!.exited).to.equal('SIGKILL');
