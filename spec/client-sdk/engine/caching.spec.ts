@@ -130,6 +130,11 @@ describeInBothModes('task caching', (world) => {
       await tasks.run('runId', 'mon', [1]);
       expect(await taskStateNames(world())).to.deep.equal(['Completed', 'Cached', 'Completed']);
     });
+
+    it('does not cache calls made outside any flow run', async () => {
+      expect(await tasks.runId(1)).to.not.equal(await tasks.runId(1));
+      expect(await taskStateNames(world())).to.deep.equal(['Completed', 'Completed']);
+    });
   });
 
   describe('with NONE in the composition', () => {
