@@ -90,7 +90,7 @@ describeInBothModes('task caching', (world) => {
   const tasks = new CachedTasks();
   beforeEach(() => (CachedTasks.bodies = []));
 
-  describe('with INPUTS', () => {
+  describe('when the cache policy is INPUTS', () => {
     it('reuses the result of an earlier flow run for the same inputs (state Cached)', async () => {
       const first = await tasks.run('inputs', 'mon', [1]);
       const second = await tasks.run('inputs', 'tue', [1, 2]);
@@ -108,14 +108,14 @@ describeInBothModes('task caching', (world) => {
     });
   });
 
-  describe('with TASK_SOURCE', () => {
+  describe('when the cache policy is TASK_SOURCE', () => {
     it('reuses the result whatever the inputs, as long as the source is unchanged', async () => {
       await tasks.run('source', 'mon', [1, 2]);
       expect(CachedTasks.bodies).to.deep.equal(['source']);
     });
   });
 
-  describe('with FLOW_PARAMETERS', () => {
+  describe('when the cache policy is FLOW_PARAMETERS', () => {
     it('reuses the result within flow runs with the same parameters only', async () => {
       await tasks.run('flowParams', 'mon', [1]);
       await tasks.run('flowParams', 'mon', [1]);
@@ -124,7 +124,7 @@ describeInBothModes('task caching', (world) => {
     });
   });
 
-  describe('with RUN_ID', () => {
+  describe('when the cache policy is RUN_ID', () => {
     it('reuses the result within one flow run only', async () => {
       await tasks.run('runId', 'mon', [1, 2]);
       await tasks.run('runId', 'mon', [1]);
@@ -137,7 +137,7 @@ describeInBothModes('task caching', (world) => {
     });
   });
 
-  describe('with NONE in the composition', () => {
+  describe('when NONE is part of the policy', () => {
     it('never caches', async () => {
       await tasks.run('none', 'mon', [1, 1]);
       expect(CachedTasks.bodies).to.deep.equal(['none', 'none']);
@@ -145,7 +145,7 @@ describeInBothModes('task caching', (world) => {
     });
   });
 
-  describe('with INPUTS.plus(FLOW_PARAMETERS)', () => {
+  describe('when the cache policy is INPUTS.plus(FLOW_PARAMETERS)', () => {
     it('reuses the result only when both the inputs and the flow parameters match', async () => {
       await tasks.run('inputsAndParams', 'mon', [1, 1, 2]);
       await tasks.run('inputsAndParams', 'tue', [1]);
@@ -153,7 +153,7 @@ describeInBothModes('task caching', (world) => {
     });
   });
 
-  describe('with cacheKeyFn', () => {
+  describe('when cacheKeyFn is given', () => {
     it('caches by the returned key, and not at all when it returns null', async () => {
       await tasks.run('keyFn', 'mon', [1, 2, -1, -1]);
       expect(await taskStateNames(world())).to.deep.equal(['Completed', 'Cached', 'Completed', 'Completed']);
@@ -161,7 +161,7 @@ describeInBothModes('task caching', (world) => {
     });
   });
 
-  describe('with cacheExpiration', () => {
+  describe('when cacheExpiration is set', () => {
     it('stops reusing the result once it expired', async () => {
       await tasks.run('expiring', 'mon', [1, 1]);
       await sleep(300);
@@ -181,7 +181,7 @@ describeInBothModes('task caching', (world) => {
     });
   });
 
-  describe('with refreshCache', () => {
+  describe('when refreshCache is set', () => {
     it('runs despite a cached result and replaces it', async () => {
       const [old] = await tasks.run('inputs', 'mon', [5]);
       const refreshed = await tasks.refresh(5);
