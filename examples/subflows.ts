@@ -1,7 +1,9 @@
 /**
  * Subflows: a parent flow that runs one child flow per region, then a final task.
  *
- *   npx rigel run examples/subflows.ts --param regions='["eu","us","apac"]'
+ *   npx rigel run examples/subflows.ts --flow monthly-billing --param regions='["eu","us","apac"]'
+ *
+ * (the file declares two flows, so `--flow` says which one to run)
  *
  * Each child is a flow run of its own (with its own retries and task runs), linked to a task run in
  * the parent that mirrors its state — the dashboard shows the tree.

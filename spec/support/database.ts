@@ -7,7 +7,8 @@ import { Database, loadSettings } from '@rigel/server';
 let shared: Promise<Database> | null = null;
 let resetDone = false;
 
-const TABLES = [
+/** Every table, children first (the order rows are deleted in). */
+export const SPEC_TABLES = [
   'flow_run_input',
   'worker',
   'deployment_schedule',
@@ -51,9 +52,9 @@ export async function testDatabase(): Promise<Database> {
 export async function emptyDatabase(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     if (db.dialect === 'postgres') {
-      await tx.execute(`TRUNCATE ${TABLES.map((t) => `"${t}"`).join(', ')} CASCADE`);
+      await tx.execute(`TRUNCATE ${SPEC_TABLES.map((t) => `"${t}"`).join(', ')} CASCADE`);
     } else {
-      for (const table of TABLES) await tx.execute(`DELETE FROM "${table}"`);
+      for (const table of SPEC_TABLES) await tx.execute(`DELETE FROM "${table}"`);
     }
   });
 }

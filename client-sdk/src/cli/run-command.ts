@@ -7,6 +7,7 @@ import type { State } from '@rigel/server';
 import { withOptions } from '../decorators/invokers';
 import { loadResult } from '../engine/results';
 import { runtime, shutdown } from '../engine/runtime';
+import { printLogsToStderr } from '../logging/run-logger';
 import { registeredFlows, type FlowDefinition } from '../metadata/registry';
 import { FlowFileError, loadFlowFile } from './load-file';
 
@@ -90,6 +91,7 @@ function callableFor(definition: FlowDefinition): (...args: unknown[]) => Promis
 
 export async function runCommand(file: string, options: RunOptions): Promise<number> {
   try {
+    if (options.json) printLogsToStderr();
     const parameters = parseParams(options.param, options.params);
     const files = loadFlowFile(file, { typeCheck: options.typeCheck });
     const definition = pickFlow(files, options.flow);

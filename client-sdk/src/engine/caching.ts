@@ -46,7 +46,7 @@ export const INPUTS = CachePolicy.of('inputs', (input) => stableSerialize(input.
 export const TASK_SOURCE = CachePolicy.of('task source', (input) => input.sourceHash);
 /** The enclosing flow run's parameters. */
 export const FLOW_PARAMETERS = CachePolicy.of('flow parameters', (input) => stableSerialize(input.flowParameters));
-/** The enclosing flow run: results are reused only within one flow run. */
-export const RUN_ID = CachePolicy.of('flow run id', (input) => input.flowRunId ?? '');
+/** The enclosing flow run: results are reused only within one flow run (a call outside any flow is not cached). */
+export const RUN_ID = CachePolicy.of('flow run id', (input) => input.flowRunId);
 /** Never cache. */
 export const NONE = CachePolicy.of('none', () => null);

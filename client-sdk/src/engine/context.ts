@@ -21,7 +21,8 @@ export class FlowRunContext {
     readonly parameters: Record<string, unknown>,
     readonly runner: TaskRunner,
     readonly logger: RunLogger,
-    readonly signal: AbortSignal,
+    /** Aborted when the current attempt times out or the process is interrupted. */
+    public signal: AbortSignal,
   ) {}
 
   /**
@@ -34,9 +35,10 @@ export class FlowRunContext {
     return String(n);
   }
 
-  resetForAttempt(): void {
+  resetForAttempt(signal: AbortSignal): void {
     this.counters = new Map();
     this.futures.clear();
+    this.signal = signal;
   }
 }
 

@@ -8,7 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import type { State, StateProposal } from '@rigel/server';
 import type { FlowRun } from '../client/types';
-import { ParameterValidationError, RunAbortedError, RunCrashedError, RunFailedError } from '../errors';
+import {
+  ApiUnreachableError,
+  ParameterValidationError,
+  RunAbortedError,
+  RunCrashedError,
+  RunFailedError,
+} from '../errors';
 import { ShippingLogger } from '../logging/run-logger';
 import type { FlowDefinition } from '../metadata/registry';
 import { coerceParameters } from '../metadata/parameters';
@@ -73,8 +79,7 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
       name: `${definition.name}-${parentKey.dynamicKey}`,
       state: { type: 'PENDING' },
     });
-    if (parentTask.state?.type === 'COMPLETED')
-      return finish(call, rt, parentTask.name, parentTask.state, undefined, undefined);
+    if (parentTask.state?.type === 'COMPLETED') return finish(call, rt, parentTask.name, parentTask.state, undefined);
     parentTaskRunId = parentTask.id;
   }
 
@@ -94,19 +99,17 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
     rt.shipper,
     rt.logThreshold,
   );
-  if (run.state?.type === 'COMPLETED') return finish(call, rt, run.name, run.state, undefined, undefined);
+  if (run.state?.type === 'COMPLETED') return finish(call, rt, run.name, run.state, undefined);
 
   if (checked.problems.length > 0) {
     const error = new ParameterValidationError(definition.name, checked.problems);
     logger.error(error.message);
     const answer = await proposeState(rt.client, 'flow', run.id, { type: 'FAILED', message: error.message });
     await rt.shipper.flush();
-    return finish(call, rt, run.name, answer.state!, undefined, error);
+    return finish(call, rt, run.name, answer.state!, { error, proposal: { type: 'FAILED', message: error.message } });
   }
 
   const controller = new AbortController();
-  const untrack = trackRun(run.id, { kind: 'flow', client: rt.client, controller }, () => rt.shipper.flush());
-  const stopHeartbeat = startHeartbeat(rt.client, run.id, rt.settings.heartbeatIntervalSeconds);
   const context = new FlowRunContext(
     run,
     definition,
@@ -116,12 +119,17 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
     logger,
     controller.signal,
   );
+  const onCrashed = (state: State, error?: unknown) => runFinalHooks(definition, context.flowRun, state, error, logger);
+  const untrack = trackRun(run.id, { kind: 'flow', client: rt.client, controller, onCrashed }, () =>
+    rt.shipper.flush(),
+  );
+  const stopHeartbeat = startHeartbeat(rt.client, run.id, rt.settings.heartbeatIntervalSeconds);
   try {
     const { state, body } = await runAttempts(call, rt, context, checked.values, controller);
     await runFinalHooks(definition, context.flowRun, state, body?.error, logger);
     logger.info(`Finished in state ${state.name}${state.message ? `: ${state.message}` : ''}`);
     await rt.shipper.flush();
-    return finish(call, rt, run.name, state, body?.value, body?.error);
+    return finish(call, rt, run.name, state, body);
   } catch (error) {
     if (
       error instanceof RunAbortedError ||
@@ -131,7 +139,10 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
       throw error;
     // An error outside user code (the API unreachable beyond the retry budget, a bug): the run crashed.
     const message = `The engine failed outside user code: ${errorMessage(error)}`;
-    await proposeState(rt.client, 'flow', run.id, { type: 'CRASHED', message }).catch(() => undefined);
+    logger.critical(message);
+    const answer = await proposeState(rt.client, 'flow', run.id, { type: 'CRASHED', message }).catch(() => null);
+    // The hooks run even when the API could not record the crash: that is when an alert matters most.
+    await onCrashed(answer?.state?.type === 'CRASHED' ? answer.state : crashedState(message), error);
     await rt.shipper.flush();
     throw new RunCrashedError(message, { cause: error });
   } finally {
@@ -168,8 +179,10 @@ async function runAttempts(
     context.flowRun = { ...context.flowRun, state: start.state, stateType: 'RUNNING', stateName: start.state.name };
     if (attempt === 1) logger.info(`Beginning flow run '${context.flowRun.name}' for flow '${definition.name}'`);
     await runHooks(definition.options.onRunning, { run: context.flowRun, state: start.state }, logger);
-    context.resetForAttempt();
-    const body = await runBody(call, rt, context, args, controller);
+    // Each attempt has its own signal (a timeout ends one attempt, not the retries); an interrupt ends all.
+    const attemptController = new AbortController();
+    context.resetForAttempt(AbortSignal.any([controller.signal, attemptController.signal]));
+    const body = await runBody(call, rt, context, args, attemptController);
     const answer = await proposeState(rt.client, 'flow', context.flowRun.id, body.proposal);
     const state = answer.state!;
     if (answer.status === 'REJECT' && state.type === 'SCHEDULED') {
@@ -213,7 +226,9 @@ async function runBody(
     }
     return { value, proposal: { type: 'COMPLETED', data } };
   } catch (error) {
-    await Promise.all([...context.futures].map((f) => f.settled));
+    await Promise.allSettled([...context.futures].map((f) => f.settled));
+    // Losing the API is not the body's failure: callFlow proposes CRASHED (orchestration.md §8).
+    if (error instanceof ApiUnreachableError) throw error;
     const timedOut = (error as Error)?.name === 'RunTimeoutError';
     context.logger.error(`The flow body raised ${errorMessage(error)}`);
     return {
@@ -244,18 +259,32 @@ async function runFinalHooks(
   await runHooks(hooks, { run: { ...run, state, stateType: state.type, stateName: state.name }, state, error }, logger);
 }
 
-/** The caller's answer: the state (returnState), the value, or a RunFailedError carrying the cause. */
+function crashedState(message: string): State {
+  return {
+    id: '',
+    type: 'CRASHED',
+    name: 'Crashed',
+    timestamp: new Date().toISOString(),
+    message,
+    stateDetails: {},
+    data: null,
+  };
+}
+
+/**
+ * The caller's answer: the state (returnState), the value, or a RunFailedError carrying the cause.
+ * `body` is what this call's body produced; without it (the run completed before) the value is read
+ * from the stored result.
+ */
 async function finish(
   call: FlowCall,
   rt: Runtime,
   runName: string,
   state: State,
-  value: unknown,
-  error: unknown,
+  body: Body | undefined,
 ): Promise<unknown> {
   if (call.options.returnState) return state;
-  if (state.type === 'COMPLETED')
-    return value !== undefined || !state.data ? value : loadResult(rt.client, state.data, runName);
-  if (error instanceof ParameterValidationError) throw error;
-  throw new RunFailedError('flow', runName, state, error);
+  if (state.type === 'COMPLETED') return body ? body.value : loadResult(rt.client, state.data, runName);
+  if (body?.error instanceof ParameterValidationError) throw body.error;
+  throw new RunFailedError('flow', runName, state, body?.error);
 }

@@ -14,12 +14,18 @@ export interface TaskOutcome<T> {
 }
 
 export class TaskFuture<T> {
-  /** Settles (never rejects) when the task run reaches a final state. */
+  /**
+   * Resolves when the task run reaches a final state; rejects only when the engine itself failed (the
+   * API was lost), which the flow then reports as a crash.
+   */
   readonly settled: Promise<TaskOutcome<T>>;
   private outcome: TaskOutcome<T> | null = null;
 
   constructor(promise: Promise<TaskOutcome<T>>) {
     this.settled = promise.then((outcome) => (this.outcome = outcome));
+    // Handled by the flow (it waits for every future); without this an unawaited future that fails
+    // before the body ends would be an unhandled rejection that kills the process.
+    this.settled.catch(() => undefined);
   }
 
   /** The final state once known (null while running). */

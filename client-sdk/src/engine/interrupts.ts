@@ -3,13 +3,16 @@
  * named), logs are flushed, and the process exits with the conventional code (130 / 143). Runs killed
  * with SIGKILL cannot do this: the server's crashed-run service notices their missing heartbeats.
  */
+import type { State } from '@rigel/server';
 import type { OrchestrationClient } from '../client/types';
-import { proposeState } from './propose';
+import { markInterrupted, proposeState } from './propose';
 
 interface ActiveRun {
   kind: 'flow' | 'task';
   client: OrchestrationClient;
   controller: AbortController;
+  /** Called with the Crashed state once it is recorded (a flow's onCrashed hooks). */
+  onCrashed?: (state: State) => Promise<void>;
 }
 
 const active = new Map<string, ActiveRun>();
@@ -18,11 +21,17 @@ let flushLogs: () => Promise<void> = async () => undefined;
 
 async function crashAll(signal: NodeJS.Signals): Promise<void> {
   const message = `The process was interrupted by ${signal}`;
-  const proposals = [...active.entries()].map(([id, run]) => {
-    run.controller.abort(new Error(message));
-    return proposeState(run.client, run.kind, id, { type: 'CRASHED', message }).catch(() => undefined);
+  // From here on the engine proposes nothing else, so a body that stops on the abort signal cannot
+  // record Failed over (or before) the Crashed state.
+  markInterrupted();
+  const runs = [...active.entries()];
+  const proposals = runs.map(async ([id, run]) => {
+    const answer = await proposeState(run.client, run.kind, id, { type: 'CRASHED', message }, { interrupting: true });
+    if (answer.state?.type === 'CRASHED') await run.onCrashed?.(answer.state);
   });
-  await Promise.race([Promise.all(proposals), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  const settled = Promise.all(proposals.map((p) => p.catch(() => undefined)));
+  await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  for (const [, run] of runs) run.controller.abort(new Error(message));
   await Promise.race([flushLogs(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
 }
 

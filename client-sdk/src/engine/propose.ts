@@ -20,8 +20,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Gives a proposal its transition id, keeping one it already has: re-sending a proposal whose answer
+ * was lost (e.g. the one a task run was created with) must be recognised as the same transition.
+ */
 export function withTransitionId(state: StateProposal): StateProposal {
-  return { ...state, stateDetails: { ...state.stateDetails, transitionId: randomUUID() } };
+  const transitionId = state.stateDetails?.transitionId ?? randomUUID();
+  return { ...state, stateDetails: { ...state.stateDetails, transitionId } };
 }
 
 /** Normalises an answer: our own transition coming back as "already made" counts as ACCEPT. */
@@ -33,13 +38,22 @@ export function normalizeResult(result: OrchestrationResult, proposal: StateProp
   return result;
 }
 
+let interrupted = false;
+
+/** SIGINT/SIGTERM: the runs are being marked Crashed and the process exits; nothing else is proposed. */
+export function markInterrupted(): void {
+  interrupted = true;
+}
+
 export async function proposeState(
   client: OrchestrationClient,
   kind: 'flow' | 'task',
   runId: string,
   state: StateProposal,
-  options: { force?: boolean; signal?: AbortSignal } = {},
+  options: { force?: boolean; signal?: AbortSignal; interrupting?: boolean } = {},
 ): Promise<OrchestrationResult> {
+  // Never settles: the process exits once the Crashed states are recorded.
+  if (interrupted && !options.interrupting) return new Promise<never>(() => undefined);
   const proposal = withTransitionId(state);
   for (;;) {
     const raw =

@@ -44,6 +44,11 @@ export async function persistResult(
   return { type: 'reference', serializer: SERIALIZER, key, size: Buffer.byteLength(text) };
 }
 
+/** Whether `loadResult` can give the value back (a result recorded as unpersisted cannot). */
+export function isLoadable(data: unknown): boolean {
+  return !isResultRef(data) || data.type !== 'unpersisted';
+}
+
 /** Reads a persisted result back. */
 export async function loadResult(client: OrchestrationClient, data: unknown, runName: string): Promise<unknown> {
   if (data == null) return undefined;

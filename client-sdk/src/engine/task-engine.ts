@@ -13,8 +13,9 @@ import type { TaskDefinition } from '../metadata/registry';
 import { currentScope, runInScope, type FlowRunContext, type TaskRunContext } from './context';
 import { isAllowFailure, TaskFuture, unwrapAllowFailure, type TaskOutcome } from './futures';
 import { runHooks } from './hooks';
+import { trackRun } from './interrupts';
 import { normalizeResult, proposeState, sleep, withTransitionId } from './propose';
-import { loadResult, persistResult } from './results';
+import { isLoadable, loadResult, persistResult } from './results';
 import { runtime, type Runtime } from './runtime';
 import { errorMessage, renderName, withTimeout } from './timeouts';
 
@@ -27,6 +28,8 @@ export interface TaskCall {
 interface Prepared {
   rt: Runtime;
   flow: FlowRunContext | undefined;
+  /** The flow attempt's signal at call time: when it aborts (timeout, interrupt) the task stops too. */
+  flowSignal: AbortSignal | undefined;
   tags: readonly string[];
   logPrints: boolean;
   dynamicKey: string;
@@ -37,7 +40,14 @@ function prepare(call: TaskCall): Prepared {
   const scope = currentScope();
   const flow = scope.flow;
   const dynamicKey = flow ? flow.nextDynamicKey(call.definition.taskKey) : randomUUID();
-  return { rt: runtime(), flow, tags: scope.tags, logPrints: scope.logPrints, dynamicKey };
+  return {
+    rt: runtime(),
+    flow,
+    flowSignal: flow?.signal,
+    tags: scope.tags,
+    logPrints: scope.logPrints,
+    dynamicKey,
+  };
 }
 
 /** `await this.task(x)`: runs now and resolves to the value (or throws the task's error). */
@@ -107,6 +117,16 @@ function outcomeOf<T>(run: TaskRun, state: State, extra: { value?: T; error?: un
 }
 
 async function executeTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskOutcome<T>> {
+  try {
+    return await runTask<T>(call, prepared);
+  } finally {
+    // A flow flushes its runs' logs when it ends; a task called outside any flow must do it itself,
+    // or a script that exits right after the call loses the lines still queued.
+    if (!prepared.flow) await prepared.rt.shipper.flush();
+  }
+}
+
+async function runTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskOutcome<T>> {
   const { definition } = call;
   const { rt, flow } = prepared;
   const client = rt.client;
@@ -154,9 +174,12 @@ async function executeTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskO
   }
   let answer: OrchestrationResult;
   if (created.orchestrationResult) answer = normalizeResult(created.orchestrationResult, proposal);
-  else if (run.state?.type === 'COMPLETED')
+  else if (run.state?.type === 'COMPLETED' && isLoadable(run.state.data))
     answer = { status: 'REJECT', state: run.state, details: { type: 'reject', reason: 'completed before' } };
-  else answer = await proposeState(client, 'task', run.id, first);
+  // Completed before without a stored result (persistResult: false): the value is gone, so it runs again.
+  // The run existed: maybe our own create went through and only its answer was lost, so the same
+  // proposal (same transition id) is sent again rather than a new one.
+  else answer = await proposeState(client, 'task', run.id, proposal);
   return runAttempts<T>(call, prepared, run, answer, logger, cacheDetails, resolved.args, parameters);
 }
 
@@ -204,6 +227,8 @@ async function runAttempts<T>(
     await runHooks(options.onRunning, { run, state }, logger);
     const controller = new AbortController();
     const context: TaskRunContext = { taskRun: run, definition, parameters, logger, signal: controller.signal };
+    // SIGINT/SIGTERM mark this task run Crashed too, not only its flow run.
+    const untrack = trackRun(run.id, { kind: 'task', client, controller }, () => prepared.rt.shipper.flush());
     let proposal: StateProposal;
     let value: unknown;
     let error: unknown;
@@ -213,6 +238,7 @@ async function runAttempts<T>(
         options.timeoutSeconds,
         controller,
         'task',
+        prepared.flowSignal,
       );
       const data = await persistResult(client, value, options.persistResult);
       if (data.type === 'unpersisted' && options.persistResult === undefined)
@@ -220,9 +246,13 @@ async function runAttempts<T>(
       proposal = { type: 'COMPLETED', data, stateDetails: cacheDetails };
     } catch (thrown) {
       error = thrown;
-      const retriable = options.retryCondition
-        ? await Promise.resolve(options.retryCondition(thrown, attempt)).catch(() => false)
-        : true;
+      // Stopped because its flow attempt ended: retrying inside that attempt makes no sense.
+      const retriable = prepared.flowSignal?.aborted
+        ? false
+        : options.retryCondition
+          ? // A condition that throws (even synchronously) means "do not retry", never a stuck run.
+            await (async () => options.retryCondition!(thrown, attempt))().catch(() => false)
+          : true;
       proposal = {
         type: 'FAILED',
         name: (thrown as Error)?.name === 'RunTimeoutError' ? 'TimedOut' : 'Failed',
@@ -230,7 +260,7 @@ async function runAttempts<T>(
         stateDetails: retriable ? {} : { retriable: false },
       };
     }
-    answer = await proposeState(client, 'task', run.id, proposal);
+    answer = await proposeState(client, 'task', run.id, proposal).finally(untrack);
     const written = answer.state;
     if (written?.type === 'SCHEDULED') {
       logger.info(`Failed (${errorMessage(error)}); retrying at ${written.stateDetails.scheduledTime}`);

@@ -4,25 +4,38 @@
  */
 import { RunTimeoutError } from '../errors';
 
+/**
+ * Runs `work` until it settles, `timeoutSeconds` pass, or `parent` aborts (a task inside a flow attempt
+ * that timed out or was interrupted): then `controller` is aborted and the call rejects with the reason.
+ */
 export async function withTimeout<T>(
   work: () => Promise<T>,
   timeoutSeconds: number | undefined,
   controller: AbortController,
   kind: 'flow' | 'task',
+  parent?: AbortSignal,
 ): Promise<T> {
-  if (!timeoutSeconds || timeoutSeconds <= 0) return work();
+  const hasTimeout = !!timeoutSeconds && timeoutSeconds > 0;
+  if (!hasTimeout && !parent) return work();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new RunTimeoutError(kind, timeoutSeconds);
-      controller.abort(error);
-      reject(error);
-    }, timeoutSeconds * 1000);
+  let onParentAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    const stop = (reason: unknown) => {
+      controller.abort(reason);
+      reject(reason);
+    };
+    if (hasTimeout) timer = setTimeout(() => stop(new RunTimeoutError(kind, timeoutSeconds!)), timeoutSeconds! * 1000);
+    if (parent) {
+      onParentAbort = () => stop(parent.reason);
+      if (parent.aborted) onParentAbort();
+      else parent.addEventListener('abort', onParentAbort, { once: true });
+    }
   });
   try {
-    return await Promise.race([work(), timeout]);
+    return await Promise.race([work(), stopped]);
   } finally {
     clearTimeout(timer);
+    if (onParentAbort) parent?.removeEventListener('abort', onParentAbort);
   }
 }
 

@@ -33,10 +33,17 @@ const COLOURS: Record<string, string> = {
   CRITICAL: '\x1b[1;31m',
 };
 
+let everythingToStderr = false;
+
+/** `rigel run --json` keeps stdout for the JSON document: printed log lines then all go to stderr. */
+export function printLogsToStderr(): void {
+  everythingToStderr = true;
+}
+
 export function printLine(level: number, label: string, message: string): void {
   const name = levelName(level);
   const time = new Date().toISOString().slice(11, 23);
-  const stream = level >= LEVELS.WARNING ? process.stderr : process.stdout;
+  const stream = everythingToStderr || level >= LEVELS.WARNING ? process.stderr : process.stdout;
   const colour = stream.isTTY ? (COLOURS[name] ?? '') : '';
   stream.write(`${colour}${time} | ${name.padEnd(8)}| ${label} - ${message}${colour ? '\x1b[0m' : ''}\n`);
 }

@@ -1,5 +1,6 @@
 /** Names and keys derived from code: kebab-cased names, source hashes, definition sites. */
 import { createHash } from 'node:crypto';
+import { join, resolve, sep } from 'node:path';
 
 /** "EtlFlows" → "etl-flows", "loadToWarehouse" → "load-to-warehouse". */
 export function kebab(text: string): string {
@@ -14,15 +15,21 @@ export function sourceHash(source: string): string {
   return createHash('sha256').update(source).digest('hex').slice(0, 12);
 }
 
+/**
+ * The SDK's own code, compiled and (when source maps are enabled, as the CLI and mocha do) as the
+ * `src/*.ts` files the stack frames are mapped back to.
+ */
+const SDK_DIRS = [join(__dirname, '..'), join(__dirname, '..', '..', 'src')].map((dir) => `${resolve(dir)}${sep}`);
+
 /** The first stack frame outside the SDK: where the user declared a flow or task ("file:line"). */
 export function definitionSite(): string {
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
-  const sdkDir = __dirname.replace(/[/\\]metadata$/, '');
   for (const line of stack) {
     const match = /\(?([^()\s]+):(\d+):\d+\)?$/.exec(line.trim());
     if (!match) continue;
     const file = match[1]!;
-    if (file.startsWith(sdkDir) || file.startsWith('node:') || file.includes('node_modules/reflect-metadata')) continue;
+    if (SDK_DIRS.some((dir) => file.startsWith(dir))) continue;
+    if (file.startsWith('node:') || file.includes('node_modules/reflect-metadata')) continue;
     return `${file}:${match[2]}`;
   }
   return 'unknown location';

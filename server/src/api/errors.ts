@@ -37,6 +37,8 @@ interface BodyParserError {
 /** Turns any thrown value into a RigelError (and the HTTP status for it). */
 export function toRigelError(error: unknown): { status: number; error: RigelError } {
   if (error instanceof RigelError) return { status: STATUS_BY_CODE[error.code], error };
+  // The router could not percent-decode a path parameter (`/flows/name/%ZZ`).
+  if (error instanceof URIError) return { status: 400, error: ValidationFailedError.field('path', error.message) };
   const parser = error as BodyParserError;
   switch (parser?.type) {
     case 'entity.too.large':

@@ -9,6 +9,7 @@ const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
   defaultMetadataStorage: MetadataStorage;
 };
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { MAX_RETRY_DELAY_ENTRIES } from '../schemas/dto/task-run.dto';
 import { STATE_TYPES } from '../schemas/states';
 import type { AnyRoute } from './route';
 
@@ -293,10 +294,21 @@ const ERROR_STATUS_TEXT: Record<number, string> = {
   503: 'Database unavailable; retry',
 };
 
+const delaySeconds: Schema = { type: 'number', minimum: 0, maximum: 31_536_000 };
+
+/** Schemas of Rigel's own validators (common.dto.ts); without them the generator emits `$ref: Object`. */
+const CUSTOM_VALIDATOR_SCHEMAS: Record<string, Schema> = {
+  isPlainObject: { type: 'object', additionalProperties: true },
+  isDelaySeconds: {
+    oneOf: [delaySeconds, { type: 'array', maxItems: MAX_RETRY_DELAY_ENTRIES, items: delaySeconds }],
+  },
+};
+
 export function buildOpenApiDocument(routes: readonly AnyRoute[], version: string): Schema {
   const dtoSchemas = validationMetadatasToSchemas({
     classTransformerMetadataStorage: defaultMetadataStorage,
     refPointerPrefix: '#/components/schemas/',
+    additionalConverters: CUSTOM_VALIDATOR_SCHEMAS,
   });
   const paths: Record<string, Record<string, Schema>> = {};
   for (const route of routes) {

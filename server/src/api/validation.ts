@@ -1,7 +1,9 @@
 /**
  * Request validation with class-validator DTOs: unknown keys are rejected, nested errors are reported
  * with their dotted path (`flowRuns.state.type.any`), and query strings are converted to the DTO's
- * types. Also bounds the nesting depth of JSON bodies before anything walks them recursively.
+ * types. Also bounds the nesting depth of JSON bodies before anything walks them recursively, and refuses
+ * what could not be stored as sent: strings with NUL or unpaired surrogates, and the object keys
+ * `__proto__`/`constructor` (class-transformer drops them, or fails on them, in free-form JSON).
  */
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
@@ -16,7 +18,10 @@ function flatten(errors: ValidationError[], prefix: string, out: FieldError[]): 
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     if (error.constraints) {
       const constraints = error.constraints;
-      const messages = Object.values(constraints).map((m) => (prefix ? `${prefix}.${m}` : m));
+      // class-validator starts most messages with the property ("name must be…"); others get the path.
+      const messages = Object.values(constraints).map((m) =>
+        m.startsWith(error.property) ? (prefix ? `${prefix}.${m}` : m) : `${field}: ${m}`,
+      );
       out.push({ field, message: messages.join('; '), constraints });
     }
     if (error.children?.length) flatten(error.children, field, out);
@@ -44,6 +49,37 @@ export function assertJsonDepth(value: unknown, part: RequestPart, limit = MAX_J
   }
 }
 
+/** Why `text` cannot be stored as given: PostgreSQL refuses U+0000, and both databases store UTF-8, where a
+ * lone surrogate silently becomes U+FFFD. */
+function unstorable(text: string): string | null {
+  if (text.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
+  if (/\p{Cs}/u.test(text)) return 'must be valid Unicode (it contains an unpaired UTF-16 surrogate)';
+  return null;
+}
+
+const RESERVED_KEYS = new Set(['__proto__', 'constructor']);
+
+/** Throws naming the first string or object key in `value` that cannot be stored as given. */
+export function assertStorable(value: unknown, part: RequestPart): void {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      const problem = unstorable(node);
+      if (problem) throw ValidationFailedError.field(path || part, problem);
+    }
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, child] of Object.entries(node as object)) {
+      const problem = unstorable(key);
+      if (problem) throw ValidationFailedError.field(path || part, `keys ${problem}`);
+      const childPath = path ? `${path}.${key}` : key;
+      if (RESERVED_KEYS.has(key))
+        throw ValidationFailedError.field(childPath, 'is a reserved key and cannot be stored');
+      stack.push([child, childPath]);
+    }
+  }
+}
+
 /** Transforms and validates `input` as `dto`; throws ValidationFailedError naming every bad field. */
 export async function validateDto<T extends object>(
   dto: ClassConstructor<T>,
@@ -54,6 +90,7 @@ export async function validateDto<T extends object>(
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw ValidationFailedError.field(part, 'must be a JSON object');
   }
+  assertStorable(input, part);
   const instance = plainToInstance(dto, input, { enableImplicitConversion: part !== 'body' });
   const errors = await validate(instance, {
     whitelist: true,
@@ -84,8 +121,11 @@ export async function validateDtoArray<T extends object>(
       out.push(await validateDto(dto, input[i], 'body'));
     } catch (error) {
       if (!(error instanceof ValidationFailedError)) throw error;
-      for (const d of error.details ?? [])
-        details.push({ ...d, field: `[${i}].${d.field}`, message: `[${i}].${d.message}` });
+      for (const d of error.details ?? []) {
+        // class-validator messages start with the field's name; single-field errors do not.
+        const message = d.message.startsWith(d.field) ? d.message : `${d.field}: ${d.message}`;
+        details.push({ ...d, field: `[${i}].${d.field}`, message: `[${i}].${message}` });
+      }
     }
   }
   if (details.length > 0) {

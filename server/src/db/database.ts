@@ -144,7 +144,11 @@ export class Database {
         );
       } catch (error) {
         const cause = (error as { cause?: unknown }).cause ?? error;
-        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isTransientDbError(cause)) throw error;
+        if (!isTransientDbError(cause)) throw error;
+        // Still busy (SQLite lock held past the busy timeout, repeated PostgreSQL conflicts): a 503, not a 500.
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS) {
+          throw new DatabaseUnavailableError(`other writers kept it busy through ${attempt} attempts`);
+        }
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }
     }

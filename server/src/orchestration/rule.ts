@@ -14,14 +14,19 @@ export function states(...types: (StateType | null)[]): StateSet {
   return new Set(types);
 }
 
-/** Every state type, and "no state yet". */
+/** Every state type, and "no state yet" (for FROM_STATES). */
 export const ANY_STATE: StateSet = states(null, ...STATE_TYPES);
+/**
+ * Every state type (for TO_STATES): a rule is not entered once an earlier rule left no proposal
+ * (WAIT, ABORT, REJECT with the current state).
+ */
+export const ALL_STATES: StateSet = states(...STATE_TYPES);
 export const TERMINAL_STATES: StateSet = states(...TERMINAL_STATE_TYPES);
 export const NON_TERMINAL_STATES: StateSet = states(...STATE_TYPES.filter((t) => !TERMINAL_STATE_TYPES.includes(t)));
 
 export abstract class OrchestrationRule {
   static readonly FROM_STATES: StateSet = ANY_STATE;
-  static readonly TO_STATES: StateSet = ANY_STATE;
+  static readonly TO_STATES: StateSet = ALL_STATES;
 
   constructor(protected readonly context: OrchestrationContext) {}
 

@@ -56,7 +56,8 @@ export class Where {
       this.add(filter.any.length ? `${column} IN (${placeholders(filter.any.length)})` : '1 = 0', ...filter.any);
     if (filter.notAny?.length)
       this.add(`(${column} IS NULL OR ${column} NOT IN (${placeholders(filter.notAny.length)}))`, ...filter.notAny);
-    if ('isNull' in filter && filter.isNull !== undefined) this.add(`${column} IS ${filter.isNull ? '' : 'NOT '}NULL`);
+    // `null` operators mean "no condition", as `null` filters do.
+    if ('isNull' in filter && filter.isNull != null) this.add(`${column} IS ${filter.isNull ? '' : 'NOT '}NULL`);
     return this;
   }
 
@@ -77,8 +78,7 @@ export class Where {
         ...filter.any,
       );
     }
-    if (filter.isNull !== undefined)
-      this.add(`${filter.isNull ? '' : 'NOT '}${jsonArrayIsEmpty(this.dialect, column)}`);
+    if (filter.isNull != null) this.add(`${filter.isNull ? '' : 'NOT '}${jsonArrayIsEmpty(this.dialect, column)}`);
     return this;
   }
 
@@ -86,7 +86,7 @@ export class Where {
     if (!filter) return this;
     if (filter.after) this.add(`${column} >= ?`, this.codec.encodeTimestamp(new Date(filter.after)));
     if (filter.before) this.add(`${column} <= ?`, this.codec.encodeTimestamp(new Date(filter.before)));
-    if (filter.isNull !== undefined) this.add(`${column} IS ${filter.isNull ? '' : 'NOT '}NULL`);
+    if (filter.isNull != null) this.add(`${column} IS ${filter.isNull ? '' : 'NOT '}NULL`);
     return this;
   }
 

@@ -213,12 +213,17 @@ export class FlowRunsService {
   }
 
   /** Records a heartbeat of the process running the flow run (crashed-run detection reads it). */
-  async heartbeat(id: string): Promise<void> {
+  /** Returns the run's current state, so the process learns of a cancellation at its next heartbeat. */
+  async heartbeat(id: string): Promise<{ stateType: string | null; stateName: string | null }> {
     const now = this.db.codec.encodeTimestamp(this.clock());
-    const updated = await this.db.transaction((tx) =>
-      tx.execute(`UPDATE "flow_run" SET "heartbeatTime" = ? WHERE "id" = ?`, [now, id]),
+    const rows = await this.db.transaction((tx) =>
+      tx.query<{ stateType: string | null; stateName: string | null }>(
+        `UPDATE "flow_run" SET "heartbeatTime" = ? WHERE "id" = ? RETURNING "stateType", "stateName"`,
+        [now, id],
+      ),
     );
-    if (updated === 0) throw new ObjectNotFoundError('Flow run', id);
+    if (!rows[0]) throw new ObjectNotFoundError('Flow run', id);
+    return { stateType: rows[0].stateType, stateName: rows[0].stateName };
   }
 
   /**

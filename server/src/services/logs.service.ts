@@ -86,8 +86,8 @@ export class LogsService {
     const where = new Where(this.db.dialect, this.db.codec);
     const f = dto.logs;
     where.uuid('l."flowRunId"', f?.flowRunId).uuid('l."taskRunId"', f?.taskRunId).time('l."timestamp"', f?.timestamp);
-    if (f?.level?.ge !== undefined) where.add('l."level" >= ?', f.level.ge);
-    if (f?.level?.le !== undefined) where.add('l."level" <= ?', f.level.le);
+    if (f?.level?.ge != null) where.add('l."level" >= ?', f.level.ge);
+    if (f?.level?.le != null) where.add('l."level" <= ?', f.level.le);
     const order = dto.sort === 'TIMESTAMP_DESC' ? 'l."timestamp" DESC, l."id" DESC' : 'l."timestamp" ASC, l."id" ASC';
     const rows = await this.db.query(
       `SELECT l.* FROM "log" l WHERE ${where.sql()} ORDER BY ${order} LIMIT ? OFFSET ?`,

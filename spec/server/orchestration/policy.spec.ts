@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { OrchestrationContext } from '@rigel/server/orchestration/context';
-import { ANY_STATE, OrchestrationRule, states, type RuleClass, type StateSet } from '@rigel/server/orchestration/rule';
+import {
+  ALL_STATES,
+  ANY_STATE,
+  OrchestrationRule,
+  states,
+  type RuleClass,
+  type StateSet,
+} from '@rigel/server/orchestration/rule';
 import type { ProposedState } from '@rigel/server/orchestration/records';
 import { harness, type Harness } from '../../support/orchestration';
 import { applyRules, withContext } from '../../support/policy';
@@ -139,8 +146,17 @@ describe('the policy machinery (applyPolicy, OrchestrationRule)', () => {
     });
 
     it('makes a rule fizzle when a later rule overrides its own change', async () => {
-      await apply([rule(log, 'Rejects', { verb: 'reject', state: null }), rule(log, 'Aborts', { verb: 'abort' })]);
+      const aborts = rule(log, 'Aborts', { verb: 'abort' }, ANY_STATE, ANY_STATE);
+      await apply([rule(log, 'Rejects', { verb: 'reject', state: null }), aborts]);
       expect(log).to.deep.equal(['Rejects.before', 'Aborts.before', 'Aborts.after', 'Rejects.cleanup']);
+    });
+
+    it('does not enter a rule with the default TO_STATES once an earlier rule left no proposal', async () => {
+      await apply([
+        rule(log, 'Rejects', { verb: 'reject', state: null }),
+        rule(log, 'Default', NONE, ANY_STATE, ALL_STATES),
+      ]);
+      expect(log).to.deep.equal(['Rejects.before', 'Rejects.after']);
     });
 
     it('does not count a rename as a change: earlier rules still run afterTransition', async () => {

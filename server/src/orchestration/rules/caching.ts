@@ -44,7 +44,8 @@ export class CacheRetrieval extends OrchestrationRule {
 
 /**
  * any → COMPLETED: a cache key over 2000 characters → REJECT(current); after the write, the completed
- * state is stored under its cache key with its expiration.
+ * state is stored under its cache key with its expiration — unless its result was recorded as not
+ * persisted: a cache hit on it could not give the value back, so every later call would fail.
  */
 export class CacheInsertion extends OrchestrationRule {
   static override readonly FROM_STATES = ANY_STATE;
@@ -61,6 +62,7 @@ export class CacheInsertion extends OrchestrationRule {
     const state = ctx.validatedState;
     const key = cacheKeyOf(ctx);
     if (!state || !key || state.type !== 'COMPLETED' || state.name === 'Cached') return;
+    if ((state.data as { type?: unknown } | null)?.type === 'unpersisted') return;
     const expiration = state.stateDetails.cacheExpiration ?? ctx.run.cacheExpiration?.toISOString() ?? null;
     await ctx.store.insertCacheEntry(ctx.tx, key, expiration ? new Date(expiration) : null, state.id, ctx.now());
   }

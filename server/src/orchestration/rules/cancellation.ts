@@ -4,12 +4,12 @@
  * straight to Cancelled.
  */
 import type { OrchestrationContext } from '../context';
-import { OrchestrationRule, states, ANY_STATE } from '../rule';
+import { ALL_STATES, OrchestrationRule, states } from '../rule';
 
 /** CANCELLING → anything but CANCELLED: REJECT with the current state. */
 export class EnforceCancellingToCancelledTransition extends OrchestrationRule {
   static override readonly FROM_STATES = states('CANCELLING');
-  static override readonly TO_STATES = new Set([...ANY_STATE].filter((t) => t !== 'CANCELLED' && t !== null));
+  static override readonly TO_STATES = new Set([...ALL_STATES].filter((t) => t !== 'CANCELLED'));
 
   override async beforeTransition(_ctx: OrchestrationContext): Promise<void> {
     this.reject(null, 'The run is being cancelled; it can only become Cancelled');

@@ -4,7 +4,7 @@
  * holding runs, so taking and releasing are idempotent.
  */
 import type { OrchestrationContext } from '../context';
-import { ANY_STATE, OrchestrationRule, states } from '../rule';
+import { ALL_STATES, ANY_STATE, OrchestrationRule, states } from '../rule';
 
 /**
  * any → RUNNING: a limit of 0 → ABORT (the task could never run); a full limit → WAIT (a short,
@@ -50,7 +50,7 @@ export class SecureTaskConcurrencySlots extends OrchestrationRule {
 /** Universal: once a task run's written state is anything but RUNNING, its tag slots are released. */
 export class ReleaseTaskConcurrencySlots extends OrchestrationRule {
   static override readonly FROM_STATES = ANY_STATE;
-  static override readonly TO_STATES = ANY_STATE;
+  static override readonly TO_STATES = ALL_STATES;
 
   override async afterTransition(ctx: OrchestrationContext): Promise<void> {
     const state = ctx.validatedState;
@@ -121,7 +121,7 @@ export class SecureFlowConcurrencySlots extends OrchestrationRule {
 /** Universal (flow runs): leaving the active states gives the deployment concurrency slot back. */
 export class ReleaseFlowConcurrencySlots extends OrchestrationRule {
   static override readonly FROM_STATES = ANY_STATE;
-  static override readonly TO_STATES = ANY_STATE;
+  static override readonly TO_STATES = ALL_STATES;
 
   override async afterTransition(ctx: OrchestrationContext): Promise<void> {
     const state = ctx.validatedState;

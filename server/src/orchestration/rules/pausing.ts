@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { isTerminal } from '../../schemas/states';
 import type { OrchestrationContext } from '../context';
-import { ANY_STATE, OrchestrationRule, states } from '../rule';
+import { ALL_STATES, ANY_STATE, OrchestrationRule, states } from '../rule';
 
 function pauseKeys(ctx: OrchestrationContext): string[] {
   const keys = ctx.run.empiricalPolicy.pauseKeys;
@@ -53,7 +53,7 @@ export class HandlePausingFlows extends OrchestrationRule {
  */
 export class HandleResumingPausedFlows extends OrchestrationRule {
   static override readonly FROM_STATES = states('PAUSED');
-  static override readonly TO_STATES = ANY_STATE;
+  static override readonly TO_STATES = ALL_STATES;
   private original?: Record<string, unknown>;
 
   override async beforeTransition(ctx: OrchestrationContext): Promise<void> {

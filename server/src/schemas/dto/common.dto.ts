@@ -1,11 +1,15 @@
 /** Small DTOs and validators shared by the resource DTOs. Contract: only class-validator/transformer. */
+import { Transform, Type, type ClassConstructor } from 'class-transformer';
 import {
   IsInt,
+  IsObject,
   IsOptional,
   IsUUID,
   Max,
   Min,
   registerDecorator,
+  ValidateIf,
+  ValidateNested,
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
@@ -35,6 +39,32 @@ export class PageDto {
   @Min(0)
   @Max(10_000_000)
   offset?: number;
+}
+
+/**
+ * Like `@IsOptional()`, but only for an absent field: `null` is still validated (and so refused by the
+ * field's other decorators). For update fields whose column cannot be cleared.
+ */
+export function IsOmittable(options?: ValidationOptions): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined, options);
+}
+
+/**
+ * One nested object of class `type`, validated with its own decorators. `@ValidateNested()` alone also
+ * accepts an array and validates its items, which let `state: []` or `empiricalPolicy: [{…}]` through.
+ */
+export function Nested(type: () => ClassConstructor<object>): PropertyDecorator {
+  const decorators = [IsObject(), ValidateNested(), Type(type)];
+  return (target, propertyName) => decorators.forEach((decorate) => decorate(target, propertyName));
+}
+
+/**
+ * Free-form JSON (parameters, task inputs, state data) is kept exactly as sent: class-transformer would
+ * otherwise rebuild it and silently drop keys named like Object.prototype members (`toString`,
+ * `valueOf`, …). The keys `__proto__` and `constructor` are refused before this runs (api/validation.ts).
+ */
+export function KeepAsSent(): PropertyDecorator {
+  return Transform(({ obj, key }) => (obj as Record<string, unknown>)[key], { toClassOnly: true });
 }
 
 /** A plain JSON object (not an array, not null). */

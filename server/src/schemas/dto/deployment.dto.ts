@@ -6,6 +6,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsPlainObject, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
+import { IsPlainObject, KeepAsSent, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, Nested } from './common.dto';
 import { NAME_PATTERN } from './flow.dto';
 import { StateCreateDto } from './state.dto';
 
@@ -26,17 +27,18 @@ export const COLLISION_STRATEGIES = ['ENQUEUE', 'CANCEL_NEW'] as const;
 export class DeploymentScheduleCreateDto {
   @IsDefined({ message: 'schedule is required' })
   @IsPlainObject()
+  @KeepAsSent()
   schedule: Record<string, unknown>;
 
   @IsOptional() @IsBoolean() active?: boolean;
-  @IsOptional() @IsPlainObject() parameters?: Record<string, unknown>;
+  @IsOptional() @IsPlainObject() @KeepAsSent() parameters?: Record<string, unknown>;
   @IsOptional() @IsInt() @Min(1) @Max(1000) maxScheduledRuns?: number;
 }
 
 export class DeploymentScheduleUpdateDto {
-  @IsOptional() @IsPlainObject() schedule?: Record<string, unknown>;
+  @IsOptional() @IsPlainObject() @KeepAsSent() schedule?: Record<string, unknown>;
   @IsOptional() @IsBoolean() active?: boolean;
-  @IsOptional() @IsPlainObject() parameters?: Record<string, unknown>;
+  @IsOptional() @IsPlainObject() @KeepAsSent() parameters?: Record<string, unknown>;
   @IsOptional() @IsInt() @Min(1) @Max(1000) maxScheduledRuns?: number;
 }
 
@@ -52,8 +54,8 @@ class DeploymentFields {
   tags?: string[];
 
   @IsOptional() @IsString() @MaxLength(1024) path?: string;
-  @IsOptional() @IsPlainObject() parameters?: Record<string, unknown>;
-  @IsOptional() @IsPlainObject() parameterSchema?: Record<string, unknown>;
+  @IsOptional() @IsPlainObject() @KeepAsSent() parameters?: Record<string, unknown>;
+  @IsOptional() @IsPlainObject() @KeepAsSent() parameterSchema?: Record<string, unknown>;
   @IsOptional() @IsBoolean() enforceParameterSchema?: boolean;
   @IsOptional() @IsString() @Length(1, MAX_NAME_LENGTH) workPoolName?: string;
   @IsOptional() @IsString() @Length(1, MAX_NAME_LENGTH) workQueueName?: string;
@@ -66,7 +68,7 @@ class DeploymentFields {
   })
   collisionStrategy?: (typeof COLLISION_STRATEGIES)[number];
 
-  @IsOptional() @IsPlainObject() jobVariables?: Record<string, unknown>;
+  @IsOptional() @IsPlainObject() @KeepAsSent() jobVariables?: Record<string, unknown>;
 }
 
 export class DeploymentCreateDto extends DeploymentFields {
@@ -86,6 +88,7 @@ export class DeploymentCreateDto extends DeploymentFields {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DeploymentScheduleCreateDto)
   schedules?: DeploymentScheduleCreateDto[];
@@ -101,7 +104,7 @@ export class DeploymentUpdateDto extends DeploymentFields {
 
 export class DeploymentFlowRunCreateDto {
   @IsOptional() @IsString() @Length(1, MAX_NAME_LENGTH) name?: string;
-  @IsOptional() @IsPlainObject() parameters?: Record<string, unknown>;
+  @IsOptional() @IsPlainObject() @KeepAsSent() parameters?: Record<string, unknown>;
 
   @IsOptional()
   @IsArray()
@@ -111,11 +114,11 @@ export class DeploymentFlowRunCreateDto {
   tags?: string[];
 
   @IsOptional() @IsString() @Length(1, 512) idempotencyKey?: string;
-  @IsOptional() @IsPlainObject() jobVariables?: Record<string, unknown>;
+  @IsOptional() @IsPlainObject() @KeepAsSent() jobVariables?: Record<string, unknown>;
   @IsOptional() @IsString() @Length(1, MAX_NAME_LENGTH) workQueueName?: string;
 
   /** Default: SCHEDULED for now. */
-  @IsOptional() @ValidateNested() @Type(() => StateCreateDto) state?: StateCreateDto;
+  @IsOptional() @Nested(() => StateCreateDto) state?: StateCreateDto;
 }
 
 export class DeploymentNameParamsDto {

@@ -2,7 +2,6 @@
  * List filters (api.md "Conventions"): objects nest per field with operator keys; unknown keys are
  * rejected. The same classes validate requests and generate the OpenAPI document.
  */
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -16,10 +15,9 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { STATE_TYPES, type StateType } from '../states';
-import { PageDto } from './common.dto';
+import { Nested, PageDto } from './common.dto';
 
 const MAX_ANY = 1000;
 
@@ -84,44 +82,44 @@ export class StateNameFilter {
 }
 
 export class StateFilter {
-  @IsOptional() @ValidateNested() @Type(() => StateTypeFilter) type?: StateTypeFilter;
-  @IsOptional() @ValidateNested() @Type(() => StateNameFilter) name?: StateNameFilter;
+  @IsOptional() @Nested(() => StateTypeFilter) type?: StateTypeFilter;
+  @IsOptional() @Nested(() => StateNameFilter) name?: StateNameFilter;
 }
 
 export class FlowFilter {
-  @IsOptional() @ValidateNested() @Type(() => UuidFilter) id?: UuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) name?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => TagsFilter) tags?: TagsFilter;
+  @IsOptional() @Nested(() => UuidFilter) id?: UuidFilter;
+  @IsOptional() @Nested(() => StringFilter) name?: StringFilter;
+  @IsOptional() @Nested(() => TagsFilter) tags?: TagsFilter;
 }
 
 export class FlowRunFilter {
-  @IsOptional() @ValidateNested() @Type(() => UuidFilter) id?: UuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) name?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => TagsFilter) tags?: TagsFilter;
-  @IsOptional() @ValidateNested() @Type(() => StateFilter) state?: StateFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) flowVersion?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) idempotencyKey?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) startTime?: TimeFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) endTime?: TimeFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) expectedStartTime?: TimeFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) nextScheduledStartTime?: TimeFilter;
-  @IsOptional() @ValidateNested() @Type(() => NullableUuidFilter) parentTaskRunId?: NullableUuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => NullableUuidFilter) deploymentId?: NullableUuidFilter;
+  @IsOptional() @Nested(() => UuidFilter) id?: UuidFilter;
+  @IsOptional() @Nested(() => StringFilter) name?: StringFilter;
+  @IsOptional() @Nested(() => TagsFilter) tags?: TagsFilter;
+  @IsOptional() @Nested(() => StateFilter) state?: StateFilter;
+  @IsOptional() @Nested(() => StringFilter) flowVersion?: StringFilter;
+  @IsOptional() @Nested(() => StringFilter) idempotencyKey?: StringFilter;
+  @IsOptional() @Nested(() => TimeFilter) startTime?: TimeFilter;
+  @IsOptional() @Nested(() => TimeFilter) endTime?: TimeFilter;
+  @IsOptional() @Nested(() => TimeFilter) expectedStartTime?: TimeFilter;
+  @IsOptional() @Nested(() => TimeFilter) nextScheduledStartTime?: TimeFilter;
+  @IsOptional() @Nested(() => NullableUuidFilter) parentTaskRunId?: NullableUuidFilter;
+  @IsOptional() @Nested(() => NullableUuidFilter) deploymentId?: NullableUuidFilter;
 }
 
 export class TaskRunFilter {
-  @IsOptional() @ValidateNested() @Type(() => UuidFilter) id?: UuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) name?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => TagsFilter) tags?: TagsFilter;
-  @IsOptional() @ValidateNested() @Type(() => StateFilter) state?: StateFilter;
-  @IsOptional() @ValidateNested() @Type(() => NullableUuidFilter) flowRunId?: NullableUuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) taskKey?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) startTime?: TimeFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) expectedStartTime?: TimeFilter;
+  @IsOptional() @Nested(() => UuidFilter) id?: UuidFilter;
+  @IsOptional() @Nested(() => StringFilter) name?: StringFilter;
+  @IsOptional() @Nested(() => TagsFilter) tags?: TagsFilter;
+  @IsOptional() @Nested(() => StateFilter) state?: StateFilter;
+  @IsOptional() @Nested(() => NullableUuidFilter) flowRunId?: NullableUuidFilter;
+  @IsOptional() @Nested(() => StringFilter) taskKey?: StringFilter;
+  @IsOptional() @Nested(() => TimeFilter) startTime?: TimeFilter;
+  @IsOptional() @Nested(() => TimeFilter) expectedStartTime?: TimeFilter;
 }
 
 export class DeploymentFilter {
-  @IsOptional() @ValidateNested() @Type(() => UuidFilter) id?: UuidFilter;
+  @IsOptional() @Nested(() => UuidFilter) id?: UuidFilter;
 }
 
 export const FLOW_RUN_SORTS = [
@@ -152,10 +150,10 @@ export type FlowSort = (typeof FLOW_SORTS)[number];
 
 /** The filters a flow-run list, count or history accepts. */
 export class FlowRunFiltersDto {
-  @IsOptional() @ValidateNested() @Type(() => FlowFilter) flows?: FlowFilter;
-  @IsOptional() @ValidateNested() @Type(() => FlowRunFilter) flowRuns?: FlowRunFilter;
-  @IsOptional() @ValidateNested() @Type(() => TaskRunFilter) taskRuns?: TaskRunFilter;
-  @IsOptional() @ValidateNested() @Type(() => DeploymentFilter) deployments?: DeploymentFilter;
+  @IsOptional() @Nested(() => FlowFilter) flows?: FlowFilter;
+  @IsOptional() @Nested(() => FlowRunFilter) flowRuns?: FlowRunFilter;
+  @IsOptional() @Nested(() => TaskRunFilter) taskRuns?: TaskRunFilter;
+  @IsOptional() @Nested(() => DeploymentFilter) deployments?: DeploymentFilter;
 }
 
 export class FlowRunFilterDto extends FlowRunFiltersDto {
@@ -173,9 +171,9 @@ export class FlowRunHistoryDto extends FlowRunFiltersDto {
 }
 
 export class TaskRunFiltersDto {
-  @IsOptional() @ValidateNested() @Type(() => FlowFilter) flows?: FlowFilter;
-  @IsOptional() @ValidateNested() @Type(() => FlowRunFilter) flowRuns?: FlowRunFilter;
-  @IsOptional() @ValidateNested() @Type(() => TaskRunFilter) taskRuns?: TaskRunFilter;
+  @IsOptional() @Nested(() => FlowFilter) flows?: FlowFilter;
+  @IsOptional() @Nested(() => FlowRunFilter) flowRuns?: FlowRunFilter;
+  @IsOptional() @Nested(() => TaskRunFilter) taskRuns?: TaskRunFilter;
 }
 
 export class TaskRunFilterDto extends TaskRunFiltersDto {
@@ -187,7 +185,7 @@ export class TaskRunFilterDto extends TaskRunFiltersDto {
 }
 
 export class FlowFiltersDto {
-  @IsOptional() @ValidateNested() @Type(() => FlowFilter) flows?: FlowFilter;
+  @IsOptional() @Nested(() => FlowFilter) flows?: FlowFilter;
 }
 
 export class FlowFilterDto extends FlowFiltersDto {
@@ -201,19 +199,19 @@ export class FlowFilterDto extends FlowFiltersDto {
 export { PageDto };
 
 export class DeploymentListFilter {
-  @IsOptional() @ValidateNested() @Type(() => UuidFilter) id?: UuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) name?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => TagsFilter) tags?: TagsFilter;
+  @IsOptional() @Nested(() => UuidFilter) id?: UuidFilter;
+  @IsOptional() @Nested(() => StringFilter) name?: StringFilter;
+  @IsOptional() @Nested(() => TagsFilter) tags?: TagsFilter;
   @IsOptional() @IsBoolean() paused?: boolean;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) workPoolName?: StringFilter;
+  @IsOptional() @Nested(() => StringFilter) workPoolName?: StringFilter;
 }
 
 export const DEPLOYMENT_SORTS = ['NAME_ASC', 'NAME_DESC', 'CREATED_DESC', 'UPDATED_DESC'] as const;
 export type DeploymentSort = (typeof DEPLOYMENT_SORTS)[number];
 
 export class DeploymentFiltersDto {
-  @IsOptional() @ValidateNested() @Type(() => FlowFilter) flows?: FlowFilter;
-  @IsOptional() @ValidateNested() @Type(() => DeploymentListFilter) deployments?: DeploymentListFilter;
+  @IsOptional() @Nested(() => FlowFilter) flows?: FlowFilter;
+  @IsOptional() @Nested(() => DeploymentListFilter) deployments?: DeploymentListFilter;
 }
 
 export class DeploymentFilterDto extends DeploymentFiltersDto {

@@ -1,4 +1,5 @@
 import { IsDefined, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { KeepAsSent } from './common.dto';
 
 export const INPUT_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
 
@@ -9,6 +10,7 @@ export class FlowRunInputCreateDto {
 
   /** Any JSON value. */
   @IsDefined({ message: 'value is required' })
+  @KeepAsSent()
   value: unknown;
 }
 
@@ -19,5 +21,5 @@ export class FlowRunInputParamsDto {
 
 export class FlowRunResumeDto {
   /** The input a run waiting for input asked for (checked against the schema it paused with). */
-  @IsOptional() runInput?: unknown;
+  @IsOptional() @KeepAsSent() runInput?: unknown;
 }

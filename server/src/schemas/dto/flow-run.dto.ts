@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -11,9 +10,16 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { IsPlainObject, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
+import {
+  IsOmittable,
+  IsPlainObject,
+  KeepAsSent,
+  Nested,
+  MAX_NAME_LENGTH,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+} from './common.dto';
 import { StateCreateDto } from './state.dto';
 
 export class FlowRunPolicyDto {
@@ -46,6 +52,7 @@ export class FlowRunCreateDto {
 
   @IsOptional()
   @IsPlainObject()
+  @KeepAsSent()
   parameters?: Record<string, unknown>;
 
   @IsOptional()
@@ -74,27 +81,27 @@ export class FlowRunCreateDto {
   infrastructurePid?: string;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => StateCreateDto)
+  @Nested(() => StateCreateDto)
   state?: StateCreateDto;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => FlowRunPolicyDto)
+  @Nested(() => FlowRunPolicyDto)
   empiricalPolicy?: FlowRunPolicyDto;
 }
 
+/** Name, parameters, tags and policy may be omitted but not cleared with `null`; infrastructurePid may. */
 export class FlowRunUpdateDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, MAX_NAME_LENGTH)
   name?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsPlainObject()
+  @KeepAsSent()
   parameters?: Record<string, unknown>;
 
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(MAX_TAGS)
   @IsString({ each: true })
@@ -106,8 +113,7 @@ export class FlowRunUpdateDto {
   @MaxLength(255)
   infrastructurePid?: string;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => FlowRunPolicyDto)
+  @IsOmittable()
+  @Nested(() => FlowRunPolicyDto)
   empiricalPolicy?: FlowRunPolicyDto;
 }

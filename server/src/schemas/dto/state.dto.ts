@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsDefined,
@@ -9,9 +8,9 @@ import {
   IsString,
   IsUUID,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
 import { STATE_TYPES, type StateType } from '../states';
+import { KeepAsSent, Nested } from './common.dto';
 
 /** The known `stateDetails` fields; unknown keys are rejected so typos surface. */
 export class StateDetailsDto {
@@ -26,7 +25,7 @@ export class StateDetailsDto {
   @IsOptional() @IsISO8601({ strict: true }) pauseTimeout?: string;
   @IsOptional() @IsBoolean() pauseReschedule?: boolean;
   @IsOptional() @IsString() @MaxLength(255) pauseKey?: string;
-  @IsOptional() @IsObject() runInputKeyset?: Record<string, string>;
+  @IsOptional() @IsObject() @KeepAsSent() runInputKeyset?: Record<string, string>;
   @IsOptional() @IsString() @MaxLength(255) transitionId?: string;
   @IsOptional() @IsIn(['in_process', 'reschedule', 'rerun']) retryType?: 'in_process' | 'reschedule' | 'rerun' | null;
   @IsOptional() @IsUUID('all') cachedFromTaskRunId?: string;
@@ -47,19 +46,18 @@ export class StateCreateDto {
   message?: string | null;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => StateDetailsDto)
+  @Nested(() => StateDetailsDto)
   stateDetails?: StateDetailsDto;
 
   /** A reference to the persisted result (or a small inline value); opaque to the server. */
   @IsOptional()
+  @KeepAsSent()
   data?: unknown;
 }
 
 export class SetStateDto {
   @IsDefined({ message: 'state is required' })
-  @ValidateNested()
-  @Type(() => StateCreateDto)
+  @Nested(() => StateCreateDto)
   state: StateCreateDto;
 
   /** Apply the minimal policy instead of the core policy (global bookkeeping still runs). */

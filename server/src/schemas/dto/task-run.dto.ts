@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -12,9 +11,16 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { IsDelaySeconds, IsPlainObject, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
+import {
+  IsDelaySeconds,
+  IsPlainObject,
+  KeepAsSent,
+  Nested,
+  MAX_NAME_LENGTH,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+} from './common.dto';
 import { StateCreateDto } from './state.dto';
 
 export const MAX_RETRY_DELAY_ENTRIES = 50;
@@ -81,16 +87,15 @@ export class TaskRunCreateDto {
   /** Upstream dependencies by parameter name, e.g. `{ x: [{ inputType: 'task_run', id }] }`. */
   @IsOptional()
   @IsPlainObject()
+  @KeepAsSent()
   taskInputs?: Record<string, unknown>;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => TaskRunPolicyDto)
+  @Nested(() => TaskRunPolicyDto)
   empiricalPolicy?: TaskRunPolicyDto;
 
   /** The first state to propose (default PENDING); RUNNING creates and starts in one round trip. */
   @IsOptional()
-  @ValidateNested()
-  @Type(() => StateCreateDto)
+  @Nested(() => StateCreateDto)
   state?: StateCreateDto;
 }

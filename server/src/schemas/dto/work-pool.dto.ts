@@ -1,5 +1,5 @@
 import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsPlainObject, MAX_NAME_LENGTH } from './common.dto';
+import { IsPlainObject, KeepAsSent, MAX_NAME_LENGTH } from './common.dto';
 import { NAME_PATTERN } from './flow.dto';
 
 export class WorkPoolCreateDto {
@@ -12,14 +12,14 @@ export class WorkPoolCreateDto {
   @IsOptional() @IsString() @Length(1, 64) type?: string;
   @IsOptional() @IsBoolean() paused?: boolean;
   @IsOptional() @IsInt() @Min(0) @Max(100_000) concurrencyLimit?: number;
-  @IsOptional() @IsPlainObject() baseJobTemplate?: Record<string, unknown>;
+  @IsOptional() @IsPlainObject() @KeepAsSent() baseJobTemplate?: Record<string, unknown>;
 }
 
 export class WorkPoolUpdateDto {
   @IsOptional() @IsString() @MaxLength(10_000) description?: string;
   @IsOptional() @IsBoolean() paused?: boolean;
   @IsOptional() @IsInt() @Min(0) @Max(100_000) concurrencyLimit?: number | null;
-  @IsOptional() @IsPlainObject() baseJobTemplate?: Record<string, unknown>;
+  @IsOptional() @IsPlainObject() @KeepAsSent() baseJobTemplate?: Record<string, unknown>;
 }
 
 export class WorkQueueCreateDto {
