@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { FakeClock } from '@rigel/server/orchestration/clock';
-import { startTestServer, type TestServer } from '../../../support/server';
+import { expectError, expectNothingWritten, MISSING_ID } from '../../support/api';
+import { startTestServer, type TestServer } from '../../support/server';
 
-describe('deployments routes (/api/deployments)', () => {
+describe('deployments API', () => {
   let server: TestServer;
   let flowId: string;
   beforeEach(async () => {
@@ -36,14 +37,14 @@ describe('deployments routes (/api/deployments)', () => {
       expect(again.body).to.include({ id: first.body.id, version: '2' });
     });
 
-    it('answers 422 naming the bad field of each invalid schedule', async () => {
-      const response = await create({
-        schedules: [{ schedule: { cron: 'at nine' } }, { schedule: { interval: 60, timezone: 'Nowhere/City' } }],
-      });
-      expect(response.status).to.equal(422);
-      expect(response.body.error.code).to.equal('VALIDATION_FAILED');
+    it('answers 422 naming the bad field of each invalid schedule, and writes nothing', async () => {
+      const response = await expectNothingWritten(server.services.db, () =>
+        create({
+          schedules: [{ schedule: { cron: 'at nine' } }, { schedule: { interval: 60, timezone: 'Nowhere/City' } }],
+        }),
+      );
+      expectError(response, 422, 'VALIDATION_FAILED', 'schedules[0].schedule.cron');
       expect(fields(response.body)).to.deep.equal(['schedules[0].schedule.cron', 'schedules[1].schedule.timezone']);
-      expect((await server.api.post('/deployments/count', {})).body).to.equal(0);
     });
 
     it('answers 422 for a parameter schema that is not a JSON schema', async () => {
@@ -60,7 +61,7 @@ describe('deployments routes (/api/deployments)', () => {
     });
 
     it('answers 404 for an unknown flow or an unknown work pool', async () => {
-      const noFlow = await create({ flowId: '00000000-0000-4000-8000-000000000000' });
+      const noFlow = await create({ flowId: MISSING_ID });
       expect(noFlow.status).to.equal(404);
       const noPool = await create({ workPoolName: 'missing-pool' });
       expect(noPool.status).to.equal(404);

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { FakeClock } from '@rigel/server/orchestration/clock';
-import { startTestServer, type TestServer } from '../../../support/server';
+import { startTestServer, type TestServer } from '../../support/server';
 
-describe('work pools routes (/api/work-pools)', () => {
+describe('work pools API', () => {
   let server: TestServer;
   let clock: FakeClock;
   beforeEach(async () => {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { FakeClock } from '@rigel/server/orchestration/clock';
-import { startTestServer, type TestServer } from '../../../support/server';
+import { startTestServer, type TestServer } from '../../support/server';
 
 /** POST /api/work-pools/:name/get-scheduled-flow-runs, and workers claiming what it returns. */
-describe('work pools routes: get-scheduled-flow-runs', () => {
+describe('work pools API: get-scheduled-flow-runs', () => {
   let server: TestServer;
   let clock: FakeClock;
   let flowId: string;
