@@ -49,14 +49,16 @@ export class CrashedRunsService extends LoopService {
       const outcome = await this.orchestration.setState('flow', id, proposal);
       if (!outcome.written) continue;
       crashed.push(id);
+      // Its running task runs end the way the flow run did (Crashed, or Cancelled when it was being cancelled).
+      const ended = outcome.state!.type === 'CANCELLED' ? 'CANCELLED' : 'CRASHED';
       const tasks = await this.db.query<{ id: string }>(
         `SELECT "id" FROM "task_run" WHERE "flowRunId" = ? AND "stateType" = 'RUNNING'`,
         [id],
       );
       for (const task of tasks) {
         await this.orchestration.setState('task', task.id, {
-          type: 'CRASHED',
-          message: `Its flow run ${id} crashed: ${message}`,
+          type: ended,
+          message: `Its flow run ${id} ${ended === 'CANCELLED' ? 'was cancelled' : 'crashed'}: ${message}`,
         });
       }
     }
