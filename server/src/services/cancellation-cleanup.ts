@@ -1,7 +1,9 @@
 /**
  * When a flow run is cancelled, what ran inside it follows: its subflow runs that have not finished are
- * cancelled (CANCELLING when a process may be running them, which the rules turn into Cancelled when
- * none is), and its running task runs are marked Cancelled.
+ * cancelled (CANCELLING when a process of their own may be running them — a deployment run, or one not
+ * started yet or paused, which the rules turn into Cancelled when there is no process — otherwise, an
+ * inline subflow that ran in the cancelled parent's process, Cancelled), and its unfinished task runs
+ * are marked Cancelled.
  */
 import type { Database } from '../db/database';
 import type { Clock } from '../orchestration/clock';
@@ -26,13 +28,14 @@ export class CancellationCleanupService extends LoopService {
   /** Cancels what still runs inside cancelled flow runs; returns the ids of the runs it moved. */
   async runOnce(): Promise<string[]> {
     const moved: string[] = [];
-    const subflows = await this.db.query<{ id: string; stateType: string }>(
-      `SELECT c."id", c."stateType" FROM "flow_run" c JOIN "task_run" t ON t."id" = c."parentTaskRunId"
+    const subflows = await this.db.query<{ id: string; stateType: string; deploymentId: string | null }>(
+      `SELECT c."id", c."stateType", c."deploymentId" FROM "flow_run" c JOIN "task_run" t ON t."id" = c."parentTaskRunId"
        JOIN "flow_run" p ON p."id" = t."flowRunId"
        WHERE p."stateType" = 'CANCELLED' AND c."stateType" IN ${NOT_FINAL} LIMIT 500`,
     );
     for (const child of subflows) {
-      const type = child.stateType === 'SCHEDULED' || child.stateType === 'PAUSED' ? 'CANCELLING' : 'CANCELLED';
+      const ownProcess = child.deploymentId != null || child.stateType === 'SCHEDULED' || child.stateType === 'PAUSED';
+      const type = ownProcess ? 'CANCELLING' : 'CANCELLED';
       const outcome = await this.orchestration
         .setState('flow', child.id, { type, message: 'The parent flow run was cancelled' })
         .catch(() => null);
@@ -40,7 +43,7 @@ export class CancellationCleanupService extends LoopService {
     }
     const tasks = await this.db.query<{ id: string }>(
       `SELECT t."id" FROM "task_run" t JOIN "flow_run" p ON p."id" = t."flowRunId"
-       WHERE p."stateType" = 'CANCELLED' AND t."stateType" IN ('PENDING', 'RUNNING') AND t."id" NOT IN
+       WHERE p."stateType" = 'CANCELLED' AND t."stateType" IN ${NOT_FINAL} AND t."id" NOT IN
          (SELECT c."parentTaskRunId" FROM "flow_run" c WHERE c."parentTaskRunId" IS NOT NULL AND c."parentTaskRunId" = t."id") LIMIT 500`,
     );
     for (const task of tasks) {
