@@ -125,8 +125,15 @@ export function flowRunsRoutes({ runs, flowRuns, flowRunInputs }: Services): Any
       params: IdParamsDto,
       body: FlowRunResumeDto,
       responses: {
-        201: { description: 'Resumed', schema: 'OrchestrationResult' },
-        200: { description: 'Not resumed (e.g. its pause timed out)', schema: 'OrchestrationResult' },
+        201: {
+          description:
+            'A state was written: the resumed one, or the substitute the rules chose (Failed after a timed-out pause)',
+          schema: 'OrchestrationResult',
+        },
+        200: {
+          description: 'Nothing was written (the rules answered with the current state)',
+          schema: 'OrchestrationResult',
+        },
         409: { description: 'The run is not paused' },
         ...notFound,
       },
