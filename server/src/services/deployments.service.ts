@@ -56,6 +56,8 @@ const ORDER: Record<string, string> = {
   UPDATED_DESC: 'd."updated" DESC, d."id" DESC',
 };
 
+const NO_POOL = 'names a queue, but the deployment has no work pool (set workPoolName)';
+
 /** Compiled parameter schemas kept (the cache is emptied when it reaches this size). */
 const MAX_CACHED_VALIDATORS = 500;
 
@@ -127,7 +129,10 @@ export class DeploymentsService {
 
   /** Resolves the pool and queue a deployment names (404 when the pool does not exist). */
   private async queueFields(dto: { workPoolName?: string; workQueueName?: string }) {
-    if (!dto.workPoolName) return { workPoolName: null, workQueueName: null, workQueueId: null };
+    if (!dto.workPoolName) {
+      if (dto.workQueueName) throw ValidationFailedError.field('workQueueName', NO_POOL);
+      return { workPoolName: null, workQueueName: null, workQueueId: null };
+    }
     const queue = await this.workPools.resolveQueue(dto.workPoolName, dto.workQueueName);
     return { workPoolName: dto.workPoolName, workQueueName: queue.name, workQueueId: queue.id };
   }
@@ -386,6 +391,7 @@ export class DeploymentsService {
     const deployment = await this.read(id);
     const parameters = { ...deployment.parameters, ...(dto.parameters ?? {}) };
     this.validateParameters(deployment, parameters);
+    if (dto.workQueueName && !deployment.workPoolName) throw ValidationFailedError.field('workQueueName', NO_POOL);
     const queue =
       dto.workQueueName && deployment.workPoolName
         ? await this.workPools.resolveQueue(deployment.workPoolName, dto.workQueueName)

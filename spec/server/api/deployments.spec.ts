@@ -78,6 +78,19 @@ describe('deployments API', () => {
       const fast = (await server.api.post('/work-pools/local/queues', { name: 'fast' })).body;
       expect((await create({ workPoolName: 'local', workQueueName: 'fast' })).body.workQueueId).to.equal(fast.id);
     });
+
+    it('answers 422 for a queue named without a work pool', async () => {
+      const response = await expectNothingWritten(server.services.db, () => create({ workQueueName: 'fast' }));
+      expectError(response, 422, 'VALIDATION_FAILED', 'workQueueName');
+      const { body } = await create();
+      expectError(
+        await server.api.patch(`/deployments/${body.id}`, { workQueueName: 'fast' }),
+        422,
+        'VALIDATION_FAILED',
+      );
+      const run = await server.api.post(`/deployments/${body.id}/create-flow-run`, { workQueueName: 'fast' });
+      expectError(run, 422, 'VALIDATION_FAILED', 'workQueueName');
+    });
   });
 
   describe('reading, listing and counting', () => {
