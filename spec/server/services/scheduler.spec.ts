@@ -86,7 +86,15 @@ describe('SchedulerService', () => {
           const states = await h.services.runs.states('flow', run.id);
           expect(states).to.have.length(1);
           expect(states[0]!.id).to.equal(run.stateId);
-          expect(states[0]).to.include({ type: 'SCHEDULED', name: 'Scheduled' });
+          expect(states[0]).to.include({
+            type: 'SCHEDULED',
+            name: 'Scheduled',
+            timestamp: h.clock.now().toISOString(),
+          });
+          expect([run.stateType, run.stateName]).to.deep.equal(['SCHEDULED', 'Scheduled']);
+          expect((run as unknown as { stateTimestamp: Date }).stateTimestamp.toISOString()).to.equal(
+            states[0]!.timestamp,
+          );
           expect(states[0]!.stateDetails).to.include({
             scheduledTime: run.expectedStartTime.toISOString(),
             flowRunId: run.id,
