@@ -84,6 +84,13 @@ export class ApiUnreachableError extends RigelSdkError {
 /** A value could not be persisted as a result. */
 export class ResultNotPersistableError extends RigelSdkError {}
 
+/** The run was cancelled (from the API, the CLI or the dashboard) while it ran. */
+export class RunCancelledError extends RigelSdkError {
+  constructor(readonly flowRunId: string) {
+    super(`The flow run ${flowRunId} was cancelled`);
+  }
+}
+
 /** The process was interrupted (SIGINT/SIGTERM) or the engine failed outside user code. */
 export class RunCrashedError extends RigelSdkError {}
 

@@ -30,6 +30,7 @@ export {
 export { registeredFlows, registeredTasks, type FlowDefinition, type TaskDefinition } from './metadata/registry';
 export type { RunLogger } from './logging/run-logger';
 export { getRunLogger } from './logging/get-run-logger';
+export { deploy, serve, type DeployOptions, type ServeOptions, type ScheduleInput } from './deploy/deploy';
 export { HttpClient } from './client/http-client';
 export { InProcessClient } from './client/in-process-client';
 export type { OrchestrationClient, FlowRun, TaskRun } from './client/types';

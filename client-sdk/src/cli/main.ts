@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 /**
- * `rigel`: the command line. `rigel run <file>` runs a flow file; `rigel server start` starts the
- * server (API + dashboard); `rigel version`. `--help` everywhere.
+ * `rigel`: the command line — run flow files, start the server and workers, deploy flows, and list,
+ * inspect and act on runs, deployments, work pools and concurrency limits. `--help` everywhere,
+ * `--json` on listings; exit codes: 0 ok, 1 failed, 2 usage or invalid input, 4 not found, 5 API
+ * unreachable.
  */
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { serverProgram } from '@rigel/server/main';
 import { RIGEL_VERSION } from '@rigel/server/api/routes/health.routes';
+import { configCommands } from './commands/config';
+import { deployCommands } from './commands/deploy';
+import { deploymentCommands } from './commands/deployments';
+import { flowRunCommands } from './commands/flow-runs';
+import { resourceCommands } from './commands/resources';
+import { workerCommands } from './commands/worker';
 import { runCommand } from './run-command';
 
 export function program(): Command {
@@ -41,6 +49,12 @@ export function program(): Command {
   rigel.addCommand(
     serverProgram().name('server').description('the Rigel server: `rigel server start`, `rigel server db reset`'),
   );
+  workerCommands(rigel);
+  deployCommands(rigel);
+  deploymentCommands(rigel);
+  flowRunCommands(rigel);
+  resourceCommands(rigel);
+  configCommands(rigel);
 
   rigel
     .command('version')

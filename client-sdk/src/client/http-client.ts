@@ -10,6 +10,9 @@ import { errorFromBody, type ErrorBody, type OrchestrationResult, type StateProp
 import { ApiUnreachableError } from '../errors';
 import type {
   CreatedRun,
+  DeploymentInfo,
+  DeploymentInput,
+  RunStateSummary,
   FlowRun,
   FlowRunCreate,
   LogLine,
@@ -166,8 +169,17 @@ export class HttpClient implements OrchestrationClient {
     return this.call<OrchestrationResult>('POST', `task-runs/${id}/set-state`, { state, ...(force ? { force } : {}) });
   }
 
-  async heartbeat(flowRunId: string): Promise<void> {
-    await this.call('POST', `flow-runs/${flowRunId}/heartbeat`);
+  heartbeat(flowRunId: string): Promise<RunStateSummary> {
+    return this.call<RunStateSummary>('POST', `flow-runs/${flowRunId}/heartbeat`);
+  }
+
+  readDeployment(id: string): Promise<DeploymentInfo> {
+    return this.call<DeploymentInfo>('GET', `deployments/${id}`);
+  }
+
+  async deploy(input: DeploymentInput): Promise<DeploymentInfo> {
+    if (input.workPoolName) await this.call('POST', 'work-pools', { name: input.workPoolName });
+    return this.call<DeploymentInfo>('POST', 'deployments', input);
   }
 
   async sendLogs(lines: LogLine[]): Promise<void> {

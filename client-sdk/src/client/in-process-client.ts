@@ -5,10 +5,14 @@
  */
 import { Database, type Settings, type StateProposal } from '@rigel/server';
 import { createServices, type Services } from '@rigel/server/services';
+import type { DeploymentCreateDto } from '@rigel/server/schemas/dto/deployment.dto';
 import type { FlowRunCreateDto } from '@rigel/server/schemas/dto/flow-run.dto';
 import type { TaskRunCreateDto } from '@rigel/server/schemas/dto/task-run.dto';
 import type {
   CreatedRun,
+  DeploymentInfo,
+  DeploymentInput,
+  RunStateSummary,
   FlowRun,
   FlowRunCreate,
   LogLine,
@@ -70,8 +74,18 @@ export class InProcessClient implements OrchestrationClient {
     return (await (await this.open()).orchestration.setState('task', id, state, { force })).result;
   }
 
-  async heartbeat(flowRunId: string): Promise<void> {
-    await (await this.open()).flowRuns.heartbeat(flowRunId);
+  async heartbeat(flowRunId: string): Promise<RunStateSummary> {
+    return (await (await this.open()).flowRuns.heartbeat(flowRunId)) as RunStateSummary;
+  }
+
+  async readDeployment(id: string): Promise<DeploymentInfo> {
+    return (await (await this.open()).deployments.read(id)) as unknown as DeploymentInfo;
+  }
+
+  async deploy(input: DeploymentInput): Promise<DeploymentInfo> {
+    const services = await this.open();
+    if (input.workPoolName) await services.workPools.createPool({ name: input.workPoolName });
+    return (await services.deployments.create(input as DeploymentCreateDto)).deployment as unknown as DeploymentInfo;
   }
 
   async sendLogs(lines: LogLine[]): Promise<void> {

@@ -75,6 +75,40 @@ export interface LogLine {
   taskRunId?: string;
 }
 
+export interface RunStateSummary {
+  stateType: StateType | null;
+  stateName: string | null;
+}
+
+export interface DeploymentInfo {
+  id: string;
+  name: string;
+  flowId: string;
+  entrypoint: string;
+  path: string | null;
+  parameters: Record<string, unknown>;
+  workPoolName: string | null;
+  schedules: { id: string; schedule: Record<string, unknown>; active: boolean }[];
+}
+
+export interface DeploymentInput {
+  name: string;
+  flowId: string;
+  entrypoint: string;
+  path?: string;
+  version?: string;
+  description?: string;
+  tags?: string[];
+  parameters?: Record<string, unknown>;
+  parameterSchema?: Record<string, unknown>;
+  workPoolName?: string;
+  workQueueName?: string;
+  paused?: boolean;
+  concurrencyLimit?: number;
+  collisionStrategy?: 'ENQUEUE' | 'CANCEL_NEW';
+  schedules?: { schedule: Record<string, unknown>; active?: boolean; parameters?: Record<string, unknown> }[];
+}
+
 export interface StoredResult {
   serializer: string;
   data: string;
@@ -95,7 +129,12 @@ export interface OrchestrationClient {
   createTaskRun(input: TaskRunCreate): Promise<CreatedRun<TaskRun>>;
   readTaskRun(id: string): Promise<TaskRun>;
   setTaskRunState(id: string, state: StateProposal, force?: boolean): Promise<OrchestrationResult>;
-  heartbeat(flowRunId: string): Promise<void>;
+  /** Records that the run's process is alive; answers with the run's current state (e.g. CANCELLING). */
+  heartbeat(flowRunId: string): Promise<RunStateSummary>;
+  /** A deployment (to run one of its flow runs). */
+  readDeployment(id: string): Promise<DeploymentInfo>;
+  /** Creates or updates a deployment (by flow and name); creates its work pool when it does not exist. */
+  deploy(input: DeploymentInput): Promise<DeploymentInfo>;
   sendLogs(lines: LogLine[]): Promise<void>;
   putResult(key: string, result: StoredResult): Promise<void>;
   /** Creates or changes the concurrency limit of a task tag. */

@@ -67,6 +67,7 @@ export function flowInvoker(
 ): FlowFunction<unknown[], unknown> {
   const invoke = (...args: unknown[]) => callFlow({ definition, thisArg, args, options: callOptions });
   return Object.assign(invoke, {
+    thisArg,
     with: ({ returnState, ...options }: FlowCallOptions & FlowOptions) =>
       flowInvoker({ ...definition, options: { ...definition.options, ...options } }, thisArg, {
         ...callOptions,

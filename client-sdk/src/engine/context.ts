@@ -11,6 +11,8 @@ import type { TaskRunner } from './runner';
 
 export class FlowRunContext {
   private counters = new Map<string, number>();
+  /** Set when the run was found CANCELLING: the body is stopped and the run ends Cancelled. */
+  cancelRequested = false;
   /** Futures submitted in this attempt; the flow waits for all of them before it finishes. */
   readonly futures = new Set<{ settled: Promise<unknown> }>();
 

@@ -12,6 +12,7 @@ import {
   ApiUnreachableError,
   ParameterValidationError,
   RunAbortedError,
+  RunCancelledError,
   RunCrashedError,
   RunFailedError,
 } from '../errors';
@@ -109,13 +110,53 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
     return finish(call, rt, run.name, answer.state!, { error, proposal: { type: 'FAILED', message: error.message } });
   }
 
+  return executeFlowRun(call, rt, run, checked.values, logger);
+}
+
+/**
+ * Runs an existing flow run with the flow's code — a deployment run a worker claimed (the child
+ * process) or a served flow. Parameters come from the run; resolves to the final state.
+ */
+export async function runFlowRunById(definition: FlowDefinition, thisArg: unknown, flowRunId: string): Promise<State> {
+  const rt = runtime();
+  const run = await rt.client.readFlowRun(flowRunId);
+  const args = definition.params.map((p) => run.parameters[p.name]);
+  const checked =
+    definition.options.validateParameters === false
+      ? { values: args, problems: [] }
+      : await coerceParameters(definition.params, args);
+  const call: FlowCall = { definition, thisArg, args: checked.values, options: { returnState: true } };
+  const logger = new ShippingLogger(
+    { label: `flow run '${run.name}'`, name: 'rigel.flow_runs', flowRunId: run.id },
+    rt.shipper,
+    rt.logThreshold,
+  );
+  if (checked.problems.length > 0) {
+    const error = new ParameterValidationError(definition.name, checked.problems);
+    logger.error(error.message);
+    const answer = await proposeState(rt.client, 'flow', run.id, { type: 'FAILED', message: error.message });
+    await rt.shipper.flush();
+    return answer.state!;
+  }
+  return (await executeFlowRun(call, rt, run, checked.values, logger)) as State;
+}
+
+/** Runs the attempts of a created flow run: heartbeats, interrupts, cancellation, hooks, the answer. */
+async function executeFlowRun(
+  call: FlowCall,
+  rt: Runtime,
+  run: FlowRun,
+  args: unknown[],
+  logger: ShippingLogger,
+): Promise<unknown> {
+  const { definition } = call;
   const controller = new AbortController();
   const context = new FlowRunContext(
     run,
     definition,
     rt.client,
-    parameters,
-    TaskRunner.from(options.taskRunner),
+    Object.fromEntries(definition.params.map((p, i) => [p.name, args[i]]).filter(([, v]) => v !== undefined)),
+    TaskRunner.from(definition.options.taskRunner),
     logger,
     controller.signal,
   );
@@ -123,9 +164,15 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
   const untrack = trackRun(run.id, { kind: 'flow', client: rt.client, controller, onCrashed }, () =>
     rt.shipper.flush(),
   );
-  const stopHeartbeat = startHeartbeat(rt.client, run.id, rt.settings.heartbeatIntervalSeconds);
+  // A cancellation (CANCELLING) seen at a heartbeat stops the body; the run then ends Cancelled.
+  const stopHeartbeat = startHeartbeat(rt.client, run.id, rt.settings.heartbeatIntervalSeconds, (current) => {
+    if (current.stateType !== 'CANCELLING' || context.cancelRequested) return;
+    context.cancelRequested = true;
+    logger.warning('Cancellation requested: stopping the flow run');
+    controller.abort(new RunCancelledError(run.id));
+  });
   try {
-    const { state, body } = await runAttempts(call, rt, context, checked.values, controller);
+    const { state, body } = await runAttempts(call, rt, context, args, controller);
     await runFinalHooks(definition, context.flowRun, state, body?.error, logger);
     logger.info(`Finished in state ${state.name}${state.message ? `: ${state.message}` : ''}`);
     await rt.shipper.flush();
@@ -183,6 +230,16 @@ async function runAttempts(
     const attemptController = new AbortController();
     context.resetForAttempt(AbortSignal.any([controller.signal, attemptController.signal]));
     const body = await runBody(call, rt, context, args, attemptController);
+    if (context.cancelRequested) {
+      const cancelled = await proposeState(rt.client, 'flow', context.flowRun.id, {
+        type: 'CANCELLED',
+        message: 'Cancelled while running',
+      });
+      return {
+        state: cancelled.state!,
+        body: { ...body, error: body.error ?? new RunCancelledError(context.flowRun.id) },
+      };
+    }
     const answer = await proposeState(rt.client, 'flow', context.flowRun.id, body.proposal);
     const state = answer.state!;
     if (answer.status === 'REJECT' && state.type === 'SCHEDULED') {
@@ -215,6 +272,8 @@ async function runBody(
       definition.options.timeoutSeconds,
       controller,
       'flow',
+      // A cancellation (or an interrupt) stops waiting for the body even if it ignores the signal.
+      context.signal,
     );
     // Submitted tasks finish before the flow does (their failures do not fail it unless awaited).
     await Promise.all([...context.futures].map((f) => f.settled));

@@ -26,6 +26,16 @@ async function crashAll(signal: NodeJS.Signals): Promise<void> {
   markInterrupted();
   const runs = [...active.entries()];
   const proposals = runs.map(async ([id, run]) => {
+    if (run.kind === 'flow') {
+      // A worker stops a cancelled run's process with SIGTERM, and may hand a run back (SCHEDULED):
+      // those end Cancelled, or stay as the worker left them, instead of Crashed.
+      const current = (await run.client.readFlowRun(id)).stateType;
+      if (current === 'CANCELLING') {
+        await proposeState(run.client, 'flow', id, { type: 'CANCELLED', message: 'Cancelled' }, { interrupting: true });
+        return;
+      }
+      if (current !== 'RUNNING' && current !== 'PENDING') return;
+    }
     const answer = await proposeState(run.client, run.kind, id, { type: 'CRASHED', message }, { interrupting: true });
     if (answer.state?.type === 'CRASHED') await run.onCrashed?.(answer.state);
   });

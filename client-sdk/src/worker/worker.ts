@@ -27,11 +27,14 @@ export interface WorkerOptions {
   cancelGraceSeconds?: number;
   /** Extra environment for the flow processes (e.g. RIGEL_API_URL of the in-process server). */
   env?: NodeJS.ProcessEnv;
+  /** Run claimed runs in this process with this function instead of a child process each (`serve`). */
+  execute?: (run: Run) => Promise<void>;
   log?: (line: string) => void;
 }
 
 interface RunningChild {
-  child: ChildProcess;
+  /** Absent for runs executed in this process. */
+  child?: ChildProcess;
   name: string;
   started: number;
   cancelling: boolean;
@@ -39,7 +42,7 @@ interface RunningChild {
   exited: Promise<void>;
 }
 
-type Run = { id: string; name: string; stateType: StateType | null; deploymentId: string | null };
+export type Run = { id: string; name: string; stateType: StateType | null; deploymentId: string | null };
 
 const FLOW_PROCESS = join(__dirname, 'flow-run-process.js');
 
@@ -125,10 +128,24 @@ export class Worker {
         state: { type: 'PENDING', message: `Claimed by worker ${this.name}` },
       });
       if (claim.status !== 'ACCEPT') continue; // another worker has it, or a concurrency limit said wait
-      this.startRun(run);
+      if (this.options.execute) this.executeHere(run, this.options.execute);
+      else this.startRun(run);
       started++;
     }
     return started;
+  }
+
+  /** Runs a claimed run in this process (serve mode); the engine itself obeys cancellation. */
+  private executeHere(run: Run, execute: (run: Run) => Promise<void>): void {
+    const entry: RunningChild = { name: run.name, started: Date.now(), cancelling: false, exited: Promise.resolve() };
+    entry.exited = execute(run)
+      .catch((error: unknown) => this.log(`[${run.name}] ${(error as Error).message}`))
+      .finally(() => {
+        this.running.delete(run.id);
+        this.wake?.();
+      });
+    this.running.set(run.id, entry);
+    this.log(`Running flow run ${run.name} (${run.id})`);
   }
 
   private startRun(run: Run): void {
@@ -198,11 +215,12 @@ export class Worker {
     });
     for (const run of runs) {
       const entry = this.running.get(run.id);
-      if (!entry || entry.cancelling || run.stateType !== 'CANCELLING') continue;
+      const child = entry?.child;
+      if (!entry || !child || entry.cancelling || run.stateType !== 'CANCELLING') continue;
       entry.cancelling = true;
-      this.log(`Cancelling flow run ${run.name}: stopping process ${entry.child.pid}`);
-      entry.child.kill('SIGTERM');
-      entry.killTimer = setTimeout(() => entry.child.kill('SIGKILL'), (this.options.cancelGraceSeconds ?? 30) * 1000);
+      this.log(`Cancelling flow run ${run.name}: stopping process ${child.pid}`);
+      child.kill('SIGTERM');
+      entry.killTimer = setTimeout(() => child.kill('SIGKILL'), (this.options.cancelGraceSeconds ?? 30) * 1000);
     }
   }
 
@@ -221,7 +239,7 @@ export class Worker {
             state: { type: 'SCHEDULED', name: 'Rescheduled', message: `Handed back by worker ${this.name}` },
           })
           .catch(() => undefined);
-        entry.child.kill('SIGTERM');
+        entry.child?.kill('SIGTERM');
       }
     }
     await Promise.all([...this.running.values()].map((e) => e.exited));

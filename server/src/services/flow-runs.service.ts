@@ -3,7 +3,7 @@
  * same transaction, updates of the non-state fields, the run-history buckets for charts, and the
  * task-run graph of one run.
  */
-import { adjectives, animals, uniqueNamesGenerator } from 'unique-names-generator';
+import { animals, colors, uniqueNamesGenerator } from 'unique-names-generator';
 import type { Database, Row, Tx } from '../db/database';
 import { FlowRunEntity, TaskRunEntity } from '../db/entities';
 import { uuid7 } from '../db/ids';
@@ -29,7 +29,7 @@ export interface CreateRunResult {
 }
 
 export function readableRunName(): string {
-  return uniqueNamesGenerator({ dictionaries: [adjectives, animals], separator: '-', length: 2 });
+  return uniqueNamesGenerator({ dictionaries: [colors, animals], separator: '-', length: 2 });
 }
 
 /** Inserts a run row without a state, or finds the existing one for the idempotency key. */

@@ -1,0 +1,142 @@
+/**
+ * Deployments from code: `deploy(new Etl().nightly, { name: 'nightly', cron: '0 3 * * *' })` makes a
+ * flow runnable by workers on a schedule or on demand (entrypoint, parameter schema and defaults taken
+ * from the flow's definition); `serve(...)` deploys and runs the flows' runs in this process, with no
+ * separate worker.
+ */
+import { hostname } from 'node:os';
+import { loadSettings } from '@rigel/server';
+import type { DeploymentInfo, DeploymentInput } from '../client/types';
+import { adminApi } from '../cli/admin';
+import { runFlowRunById } from '../engine/flow-engine';
+import { flowId, runtime } from '../engine/runtime';
+import type { FlowDefinition } from '../metadata/registry';
+import { parameterSchema } from '../metadata/schema';
+import { entrypointOf } from '../worker/entrypoint';
+import { Worker } from '../worker/worker';
+
+export type ScheduleInput =
+  | { cron: string; timezone?: string; dayOr?: boolean }
+  | { interval: number; anchorDate?: string; timezone?: string }
+  | { rrule: string; timezone?: string };
+
+export interface DeployOptions {
+  name: string;
+  description?: string;
+  version?: string;
+  tags?: string[];
+  /** Default parameters of every run. */
+  parameters?: Record<string, unknown>;
+  /** The work pool whose workers run it (created if missing; default "default"). */
+  workPool?: string;
+  workQueue?: string;
+  cron?: string;
+  interval?: number;
+  rrule?: string;
+  timezone?: string;
+  schedules?: ScheduleInput[];
+  paused?: boolean;
+  concurrencyLimit?: number;
+  collisionStrategy?: 'ENQUEUE' | 'CANCEL_NEW';
+  /** Override the entrypoint (`path/to/file.ts:Class.method`) and the folder it is relative to. */
+  entrypoint?: string;
+  path?: string;
+}
+
+export function definitionOf(flow: unknown): FlowDefinition {
+  const definition = (flow as { definition?: FlowDefinition } | null)?.definition;
+  if (!definition || definition.kind !== 'flow') {
+    throw new TypeError('deploy()/serve() take a flow: a @Flow() method (e.g. new Etl().nightly) or a flow(fn)');
+  }
+  return definition;
+}
+
+function schedulesOf(options: DeployOptions): DeploymentInput['schedules'] {
+  const list: ScheduleInput[] = [...(options.schedules ?? [])];
+  const tz = options.timezone ? { timezone: options.timezone } : {};
+  if (options.cron) list.push({ cron: options.cron, ...tz });
+  if (options.interval) list.push({ interval: options.interval, ...tz });
+  if (options.rrule) list.push({ rrule: options.rrule, ...tz });
+  return list.map((schedule) => ({ schedule: schedule as Record<string, unknown> }));
+}
+
+/** The deployment request for a flow (used by `deploy()` and `rigel deploy`). */
+export function deploymentInput(
+  definition: FlowDefinition,
+  flowIdValue: string,
+  options: DeployOptions,
+): DeploymentInput {
+  const path = options.path ?? process.cwd();
+  return {
+    name: options.name,
+    flowId: flowIdValue,
+    entrypoint: options.entrypoint ?? entrypointOf(definition, path),
+    path,
+    version: options.version ?? definition.version,
+    description: options.description ?? definition.options.description,
+    tags: options.tags ?? definition.options.tags ?? [],
+    parameters: options.parameters ?? {},
+    parameterSchema: parameterSchema(definition.params, definition.fn),
+    workPoolName: options.workPool ?? 'default',
+    ...(options.workQueue ? { workQueueName: options.workQueue } : {}),
+    paused: options.paused ?? false,
+    ...(options.concurrencyLimit !== undefined ? { concurrencyLimit: options.concurrencyLimit } : {}),
+    ...(options.collisionStrategy ? { collisionStrategy: options.collisionStrategy } : {}),
+    schedules: schedulesOf(options),
+  };
+}
+
+/** Creates or updates the deployment of `flow`; workers of its pool run its scheduled and requested runs. */
+export async function deploy(flow: unknown, options: DeployOptions): Promise<DeploymentInfo> {
+  const definition = definitionOf(flow);
+  const rt = runtime();
+  return rt.client.deploy(deploymentInput(definition, await flowId(rt, definition.name), options));
+}
+
+export interface ServeOptions {
+  /** The pool the served deployments use (default `serve-<hostname>`). */
+  workPool?: string;
+  /** At most this many runs at once (default 10). */
+  limit?: number;
+  pollIntervalSeconds?: number;
+}
+
+/**
+ * Deploys each flow and runs their runs in this process until it is interrupted (Ctrl+C): the
+ * one-process way to put flows on a schedule.
+ *
+ * @example
+ * await serve([[new Etl().nightly, { name: 'nightly', cron: '0 3 * * *' }]]);
+ */
+export async function serve(entries: [unknown, DeployOptions][], options: ServeOptions = {}): Promise<void> {
+  const pool = options.workPool ?? `serve-${hostname()}`;
+  const byDeployment = new Map<string, { definition: FlowDefinition; thisArg: unknown }>();
+  for (const [flow, deployOptions] of entries) {
+    const deployment = await deploy(flow, { ...deployOptions, workPool: pool });
+    const invoker = flow as { definition: FlowDefinition };
+    byDeployment.set(deployment.id, { definition: invoker.definition, thisArg: receiverOf(flow) });
+    process.stdout.write(`Serving ${invoker.definition.name}/${deployment.name}\n`);
+  }
+  const rt = runtime();
+  const api = await adminApi(loadSettings());
+  const worker = new Worker(api, {
+    pool,
+    limit: options.limit ?? 10,
+    pollIntervalSeconds: options.pollIntervalSeconds ?? 2,
+    execute: async (run) => {
+      const target = run.deploymentId ? byDeployment.get(run.deploymentId) : undefined;
+      if (!target) throw new Error(`flow run ${run.id} is not of a deployment this process serves`);
+      await runFlowRunById(target.definition, target.thisArg, run.id);
+    },
+  });
+  const stop = () => void worker.stop().then(() => api.close());
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await worker.start();
+  void rt;
+}
+
+/** The object an invoker was bound to (the instance whose method was passed). */
+function receiverOf(flow: unknown): unknown {
+  return (flow as { thisArg?: unknown }).thisArg;
+}
