@@ -117,6 +117,7 @@ describe('DeploymentsService', () => {
       const paused = await h.services.deployments.setPaused(deployment.id, true);
       expect(paused.paused).to.equal(true);
       expect(await keysOf(deployment)).to.deep.equal([]);
+      expect(await h.db.query(`SELECT "id" FROM "flow_run_state"`)).to.deep.equal([]);
       expect((await fill()).created).to.equal(0);
       await h.services.deployments.setPaused(deployment.id, false);
       expect((await fill()).created).to.equal(3);
