@@ -1,6 +1,7 @@
 /**
- * Late runs: SCHEDULED runs more than `lateAfterSeconds` (15 s) past their scheduled time become Late,
- * through the orchestration rules (MarkLateRunsPolicy), keeping their scheduled time.
+ * Late runs: runs named Scheduled more than `lateAfterSeconds` (15 s) past their scheduled time become
+ * Late, through the orchestration rules (MarkLateRunsPolicy), keeping their scheduled time. Runs that
+ * wait on purpose (AwaitingRetry, AwaitingConcurrencySlot, Resuming) are not late.
  */
 import type { Database } from '../db/database';
 import type { Clock } from '../orchestration/clock';
@@ -26,7 +27,7 @@ export class LateRunsService extends LoopService {
   async runOnce(now: Date = this.clock()): Promise<string[]> {
     const cutoff = this.db.codec.encodeTimestamp(new Date(now.getTime() - this.lateAfterSeconds * 1000));
     const rows = await this.db.query<{ id: string; nextScheduledStartTime: unknown }>(
-      `SELECT "id", "nextScheduledStartTime" FROM "flow_run" WHERE "stateType" = 'SCHEDULED' AND "stateName" <> 'Late'
+      `SELECT "id", "nextScheduledStartTime" FROM "flow_run" WHERE "stateType" = 'SCHEDULED' AND "stateName" = 'Scheduled'
        AND "nextScheduledStartTime" <= ? ORDER BY "nextScheduledStartTime" LIMIT 500`,
       [cutoff],
     );

@@ -42,6 +42,13 @@ describe('LateRunsService', () => {
       expect(await service.runOnce(h.clock.now())).to.deep.equal([]);
     });
 
+    it('leaves runs that wait on purpose: AwaitingRetry, AwaitingConcurrencySlot', async () => {
+      for (const name of ['AwaitingRetry', 'AwaitingConcurrencySlot']) {
+        await h.runIn('flow', { type: 'SCHEDULED', name, stateDetails: { scheduledTime: inSeconds(h, -60) } });
+      }
+      expect(await service.runOnce(h.clock.now())).to.deep.equal([]);
+    });
+
     it('leaves runs that are not SCHEDULED, whatever their expected start', async () => {
       const run = await scheduledIn(-60);
       await h.propose('flow', run.id, { type: 'PENDING' });
