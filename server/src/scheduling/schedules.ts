@@ -117,7 +117,12 @@ export function scheduleProblems(spec: Record<string, unknown>): { field: string
   return problems;
 }
 
-function intervalOccurrences(spec: IntervalSchedule, start: Date, end: Date, limit: number): Date[] {
+/** Says to stop before `when` (which would be the `count`-th occurrence): generation ends there. */
+type Stop = (when: Date, count: number) => boolean;
+
+const NEVER: Stop = () => false;
+
+function intervalOccurrences(spec: IntervalSchedule, start: Date, end: Date, limit: number, stop: Stop): Date[] {
   const zone = zoneOf(spec);
   const anchor = DateTime.fromISO(spec.anchorDate ?? DEFAULT_ANCHOR, { zone });
   const out: Date[] = [];
@@ -130,75 +135,114 @@ function intervalOccurrences(spec: IntervalSchedule, start: Date, end: Date, lim
     for (let t = anchor.plus({ days: k * days }); out.length < limit; t = anchor.plus({ days: ++k * days })) {
       const when = t.toJSDate();
       if (when > end) break;
-      if (when >= start) out.push(when);
+      if (when < start) continue;
+      if (stop(when, out.length)) break;
+      out.push(when);
     }
     return out;
   }
   const step = spec.interval * 1000;
   const first = anchor.toMillis() + Math.ceil((start.getTime() - anchor.toMillis()) / step) * step;
-  for (let t = first; t <= end.getTime() && out.length < limit; t += step) out.push(new Date(t));
+  for (let t = first; t <= end.getTime() && out.length < limit; t += step) {
+    if (stop(new Date(t), out.length)) break;
+    out.push(new Date(t));
+  }
   return out;
 }
 
-function cronOccurrences(spec: CronSchedule, start: Date, end: Date, limit: number): Date[] {
-  const zone = zoneOf(spec);
-  const expression = CronExpressionParser.parse(spec.cron, { tz: zone, currentDate: new Date(start.getTime() - 1) });
+/** One luxon zone object per name (building one validates the name through Intl, which is slow). */
+const zones = new Map<string, IANAZone>();
+function zoneObject(name: string): IANAZone {
+  let zone = zones.get(name);
+  if (!zone) {
+    zone = IANAZone.create(name);
+    zones.set(name, zone);
+  }
+  return zone;
+}
+
+/** The wall-clock time of `date` in `zone`, as a UTC date with those fields ("floating" time). */
+function toFloating(date: Date, zone: IANAZone): Date {
+  const local = DateTime.fromJSDate(date, { zone });
+  return new Date(
+    Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second, local.millisecond),
+  );
+}
+
+/** The instant a floating wall-clock time falls on in `zone` (a time skipped by DST moves forward). */
+function fromFloating(floating: Date, zone: IANAZone): Date {
+  return DateTime.fromObject(
+    {
+      year: floating.getUTCFullYear(),
+      month: floating.getUTCMonth() + 1,
+      day: floating.getUTCDate(),
+      hour: floating.getUTCHours(),
+      minute: floating.getUTCMinutes(),
+      second: floating.getUTCSeconds(),
+    },
+    { zone },
+  ).toJSDate();
+}
+
+/**
+ * Cron fires on wall-clock times: the expression is walked in floating time (UTC, fast) and each
+ * match is placed in the schedule's time zone.
+ */
+function cronOccurrences(spec: CronSchedule, start: Date, end: Date, limit: number, stop: Stop): Date[] {
+  const name = zoneOf(spec);
+  const zone = name === 'UTC' ? null : zoneObject(name);
+  const from = zone ? toFloating(new Date(start.getTime() - 1), zone) : new Date(start.getTime() - 1);
+  const expression = CronExpressionParser.parse(spec.cron, { tz: 'UTC', currentDate: from });
   const fields = expression.fields;
   const andDays = spec.dayOr === false && !fields.dayOfMonth.isWildcard && !fields.dayOfWeek.isWildcard;
   const dom = new Set(fields.dayOfMonth.values.map(Number));
   const dow = new Set(fields.dayOfWeek.values.map((v) => Number(v) % 7));
   const out: Date[] = [];
+  let previous = -Infinity;
   for (let guard = 0; out.length < limit && guard < limit * 400; guard++) {
     if (!expression.hasNext()) break;
-    const when = expression.next().toDate();
+    const floating = expression.next().toDate();
+    if (andDays && (!dom.has(floating.getUTCDate()) || !dow.has(floating.getUTCDay()))) continue;
+    const when = zone ? fromFloating(floating, zone) : floating;
     if (when > end) break;
-    if (andDays) {
-      const local = DateTime.fromJSDate(when, { zone });
-      if (!dom.has(local.day) || !dow.has(local.weekday % 7)) continue;
-    }
+    // Around a DST change two wall-clock times can land on one instant; keep each instant once.
+    if (when < start || when.getTime() <= previous) continue;
+    if (stop(when, out.length)) break;
+    previous = when.getTime();
     out.push(when);
   }
   return out;
 }
 
 /** RRule works on "floating" wall-clock times; each is placed in the schedule's time zone. */
-function rruleOccurrences(spec: RRuleSchedule, start: Date, end: Date, limit: number): Date[] {
-  const { text, zone } = rruleParts(spec);
+function rruleOccurrences(spec: RRuleSchedule, start: Date, end: Date, limit: number, stop: Stop): Date[] {
+  const { text, zone: name } = rruleParts(spec);
+  const zone = zoneObject(name);
   const rule = rrulestr(text, { forceset: true }) as RRuleSet | RRule;
-  const toFloating = (d: Date) => {
-    const local = DateTime.fromJSDate(d, { zone });
-    return new Date(Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second));
-  };
-  const fromFloating = (d: Date) =>
-    DateTime.fromObject(
-      {
-        year: d.getUTCFullYear(),
-        month: d.getUTCMonth() + 1,
-        day: d.getUTCDate(),
-        hour: d.getUTCHours(),
-        minute: d.getUTCMinutes(),
-        second: d.getUTCSeconds(),
-      },
-      { zone },
-    ).toJSDate();
   const out: Date[] = [];
   rule.between(
-    toFloating(new Date(start.getTime() - 1000)),
-    toFloating(new Date(end.getTime() + DAY * 1000)),
+    toFloating(new Date(start.getTime() - 1000), zone),
+    toFloating(new Date(end.getTime() + DAY * 1000), zone),
     true,
     (d) => {
-      const when = fromFloating(d);
-      if (when >= start && when <= end) out.push(when);
+      const when = fromFloating(d, zone);
+      if (when >= start && when <= end) {
+        if (stop(when, out.length)) return false;
+        out.push(when);
+      }
       return out.length < limit;
     },
   );
   return out;
 }
 
-/** The occurrences of `spec` in [start, end], at most `limit`, in time order. */
-export function occurrences(spec: ScheduleSpec, start: Date, end: Date, limit: number): Date[] {
+/**
+ * The occurrences of `spec` in [start, end], at most `limit`, in time order; `stop` ends the series
+ * early (the scheduler stops once it has enough, so it never computes more than it needs).
+ */
+export function occurrences(spec: ScheduleSpec, start: Date, end: Date, limit: number, stop: Stop = NEVER): Date[] {
   if (limit <= 0) return [];
-  if (isInterval(spec)) return intervalOccurrences(spec, start, end, limit);
-  if (isCron(spec)) return cronOccurrences(spec, start, end, limit);
-  return rruleOccurrences(spec as RRuleSchedule, start, end, limit);
+  if (isInterval(spec)) return intervalOccurrences(spec, start, end, limit, stop);
+  if (isCron(spec)) return cronOccurrences(spec, start, end, limit, stop);
+  return rruleOccurrences(spec as RRuleSchedule, start, end, limit, stop);
 }

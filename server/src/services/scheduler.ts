@@ -50,12 +50,7 @@ export function timesToFill(spec: ScheduleSpec, now: Date, limits: SchedulerLimi
   const cap = Math.min(maxRuns ?? limits.maxRuns, limits.maxRuns);
   const end = new Date(now.getTime() + limits.maxTimeSeconds * 1000);
   const minEnd = now.getTime() + limits.minTimeSeconds * 1000;
-  const out: Date[] = [];
-  for (const when of occurrences(spec, now, end, cap)) {
-    if (out.length >= limits.minRuns && when.getTime() > minEnd) break;
-    out.push(when);
-  }
-  return out;
+  return occurrences(spec, now, end, cap, (when, count) => count >= limits.minRuns && when.getTime() > minEnd);
 }
 
 export class SchedulerService extends LoopService {
