@@ -32,6 +32,14 @@ export interface Tx extends Queryable {
 }
 
 const MAX_TRANSACTION_ATTEMPTS = 6;
+/** At most this many queued SQLite transactions share one commit. */
+const MAX_GROUP_COMMIT = 64;
+
+interface QueuedTransaction {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
 
 function toPgPlaceholders(sql: string): string {
   let n = 0;
@@ -43,6 +51,8 @@ export class Database {
   readonly codec: Codec;
   private readonly codecs = new Map<unknown, EntityCodec>();
   private readonly writeLock = new Mutex();
+  private readonly sqliteQueue: QueuedTransaction[] = [];
+  private sqliteDraining = false;
   private readonly sqliteStatements = new Map<string, BetterSqlite3.Statement>();
   private readonly pgStatements = new Map<string, { name: string; text: string }>();
   private closed = false;
@@ -203,18 +213,75 @@ export class Database {
     };
   }
 
+  /**
+   * SQLite write transactions are queued and run in groups: the transactions waiting when the write
+   * lock frees up share one BEGIN IMMEDIATE … COMMIT, each inside its own savepoint (so one that fails
+   * rolls back alone), one after another exactly as they would run serially. Every caller's promise
+   * settles only after the group's COMMIT. Concurrent callers thus pay for one commit instead of one
+   * each; a lone caller sees no difference.
+   */
   private sqliteTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.writeLock.run(async () => {
-      const connection = this.sqliteConnection();
-      this.sqliteRun('BEGIN IMMEDIATE', []);
-      try {
-        const result = await fn(this.sqliteQueryable());
-        this.sqliteRun('COMMIT', []);
-        return result;
-      } catch (error) {
-        if (connection.inTransaction) this.sqliteRun('ROLLBACK', []);
-        throw error;
+    return new Promise<T>((resolve, reject) => {
+      this.sqliteQueue.push({
+        fn: fn as (tx: Tx) => Promise<unknown>,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+      if (!this.sqliteDraining) void this.drainSqliteQueue();
+    });
+  }
+
+  private async drainSqliteQueue(): Promise<void> {
+    this.sqliteDraining = true;
+    try {
+      while (this.sqliteQueue.length > 0) {
+        const group = this.sqliteQueue.splice(0, MAX_GROUP_COMMIT);
+        await this.writeLock.run(() => this.runSqliteGroup(group));
       }
+    } finally {
+      this.sqliteDraining = false;
+    }
+  }
+
+  private async runSqliteGroup(group: QueuedTransaction[]): Promise<void> {
+    const connection = this.sqliteConnection();
+    try {
+      this.sqliteRun('BEGIN IMMEDIATE', []);
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    const tx = this.sqliteQueryable();
+    const single = group.length === 1;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    for (const item of group) {
+      if (!single) this.sqliteRun('SAVEPOINT rigel_tx', []);
+      try {
+        const value = await item.fn(tx);
+        if (!single) this.sqliteRun('RELEASE rigel_tx', []);
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        if (connection.inTransaction) {
+          if (single) this.sqliteRun('ROLLBACK', []);
+          else {
+            this.sqliteRun('ROLLBACK TO rigel_tx', []);
+            this.sqliteRun('RELEASE rigel_tx', []);
+          }
+        }
+        outcomes.push({ ok: false, error });
+      }
+    }
+    try {
+      if (connection.inTransaction) this.sqliteRun('COMMIT', []);
+    } catch (error) {
+      if (connection.inTransaction) this.sqliteRun('ROLLBACK', []);
+      for (const item of group) item.reject(error);
+      return;
+    }
+    group.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
     });
   }
 

@@ -18,7 +18,8 @@ async function seed(server: TestServer, fx: Fixtures) {
   const etl = await fx.flow('etl', ['prod']);
   const report = await fx.flow('report');
   const deployment = async (name: string) =>
-    (await server.api.post('/deployments', { name, flowId: report.id, entrypoint: 'reports.ts:Reports.weekly' })).body.id as string;
+    (await server.api.post('/deployments', { name, flowId: report.id, entrypoint: 'reports.ts:Reports.weekly' })).body
+      .id as string;
   D1 = await deployment('weekly');
   D2 = await deployment('adhoc');
   const nightly = await fx.flowRun({

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { freshDatabase, isPostgres } from '../../support/database';
+
+describe('Database.transaction (grouped commits on SQLite)', () => {
+  const insert = (key: string) =>
+    `INSERT INTO "result" ("key", "created", "serializer", "data", "size") VALUES ('${key}', '2030-01-01 00:00:00.000', 's', 'd', 1)`;
+
+  describe('when many transactions run at once', () => {
+    it('commits each one that succeeds and rolls back only the one that throws', async () => {
+      const db = await freshDatabase();
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          db.transaction(async (tx) => {
+            await tx.execute(insert(`k${i}`));
+            if (i === 7) throw new Error('boom');
+            return i;
+          }),
+        ),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(19);
+      expect(outcomes[7]).to.deep.include({ status: 'rejected' });
+      const rows = await db.query<{ key: string }>(`SELECT "key" FROM "result" ORDER BY "key"`);
+      expect(rows.map((r) => r.key))
+        .to.have.length(19)
+        .and.not.include('k7');
+    });
+
+    it('runs them one after another on SQLite (each sees what the earlier ones wrote); all commit on both', async () => {
+      const db = await freshDatabase();
+      const seen = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          db.transaction(async (tx) => {
+            const before = await tx.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM "result"`);
+            await tx.execute(insert(`s${i}`));
+            return Number(before[0]!.n);
+          }),
+        ),
+      );
+      // PostgreSQL runs them concurrently (only locked rows serialise), so only SQLite sees a sequence.
+      if (!isPostgres()) expect([...seen].sort((a, b) => a - b)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(await db.query(`SELECT COUNT(*) AS n FROM "result"`)).to.deep.equal([{ n: isPostgres() ? '10' : 10 }]);
+    });
+  });
+
+  describe('when a transaction fails on a constraint', () => {
+    it('rejects that caller with the error and keeps the others', async () => {
+      const db = await freshDatabase();
+      const results = await Promise.allSettled([
+        db.transaction((tx) => tx.execute(insert('dup'))),
+        db.transaction((tx) => tx.execute(insert('dup'))),
+        db.transaction((tx) => tx.execute(insert('other'))),
+      ]);
+      expect(results.map((r) => r.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await db.query(`SELECT "key" FROM "result" ORDER BY "key"`)).to.deep.equal([
+        { key: 'dup' },
+        { key: 'other' },
+      ]);
+    });
+  });
+});
