@@ -1,0 +1,119 @@
+/**
+ * Fresh databases for one benchmark repeat: a new SQLite file under os.tmpdir(), or a new PostgreSQL
+ * database next to the one the admin URL names (`<admin db>_<suffix>`). Also the database-side count
+ * of rows written, and the durability settings the numbers were measured with.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import type { ServerProcess } from './server';
+
+export type BenchDialect = 'sqlite' | 'postgres';
+
+export interface BenchDatabase {
+  dialect: BenchDialect;
+  url: string;
+  /** An empty folder for the server's RIGEL_HOME. */
+  home: string;
+  /** Rows inserted, updated or deleted so far, as the database counts them. */
+  rowsWritten(server: ServerProcess): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+export async function freshSqlite(): Promise<BenchDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'rigel-bench-'));
+  return {
+    dialect: 'sqlite',
+    url: `sqlite://${join(dir, 'rigel.db')}`,
+    home: dir,
+    async rowsWritten(server) {
+      return (await server.stats()).sqliteTotalChanges ?? 0;
+    },
+    async dispose() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function databaseUrl(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Sum of the per-table row counters; they are flushed about a second after a backend goes idle. */
+async function pgRowCounters(url: string): Promise<number> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint AS n FROM pg_stat_user_tables',
+    );
+    return Number(rows[0]?.n ?? 0);
+  });
+}
+
+const PG_STATS_SETTLE_MS = 1200;
+const PG_STATS_POLL_MS = 300;
+
+export async function freshPostgres(adminUrl: string, suffix: string): Promise<BenchDatabase> {
+  const adminDb = new URL(adminUrl).pathname.slice(1) || 'postgres';
+  const name = `${adminDb}_${suffix}`.replace(/[^a-zA-Z0-9_]/g, '_');
+  await withClient(adminUrl, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+  });
+  const url = databaseUrl(adminUrl, name);
+  const home = mkdtempSync(join(tmpdir(), 'rigel-bench-'));
+  return {
+    dialect: 'postgres',
+    url,
+    home,
+    async rowsWritten() {
+      // Wait for the server's backends to flush their counters, then until two reads agree.
+      await new Promise((resolve) => setTimeout(resolve, PG_STATS_SETTLE_MS));
+      let previous = await pgRowCounters(url);
+      for (let i = 0; i < 20; i++) {
+        await new Promise((resolve) => setTimeout(resolve, PG_STATS_POLL_MS));
+        const current = await pgRowCounters(url);
+        if (current === previous) return current;
+        previous = current;
+      }
+      return previous;
+    },
+    async dispose() {
+      rmSync(home, { recursive: true, force: true });
+      await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+/** The settings that decide what a commit costs, for the report. */
+export async function durabilitySettings(dialect: BenchDialect, adminUrl: string): Promise<Record<string, string>> {
+  if (dialect === 'sqlite') return { journal_mode: 'wal', synchronous: 'NORMAL' };
+  return withClient(adminUrl, async (client) => {
+    const names = [
+      'synchronous_commit',
+      'fsync',
+      'wal_sync_method',
+      'commit_delay',
+      'shared_buffers',
+      'server_version',
+    ];
+    const out: Record<string, string> = {};
+    for (const name of names) {
+      const { rows } = await client.query<Record<string, string>>(`SHOW ${name}`);
+      out[name] = String(Object.values(rows[0] ?? {})[0] ?? '');
+    }
+    return out;
+  });
+}
