@@ -11,9 +11,10 @@ import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { DatabaseUnavailableError } from '../schemas/errors';
 import { Codec, entityCodec, type EntityCodec } from './codec';
 import { buildDataSourceOptions, type DatabaseOptions } from './data-source';
-import { applyDialect, dialectOf, type Dialect } from './dialect';
+import { applyDialect, dialectOf, sqlitePathOf, type Dialect } from './dialect';
 import { describeDbError, isTransientDbError, isUnavailableDbError } from './errors';
 import { Mutex } from './lock';
+import { BACKSTOP_WAL_PAGES, WalCheckpointer } from './wal-checkpointer';
 
 export type Row = Record<string, unknown>;
 
@@ -45,6 +46,7 @@ export class Database {
   private readonly writeLock = new Mutex();
   private readonly sqliteStatements = new Map<string, BetterSqlite3.Statement>();
   private readonly pgStatements = new Map<string, { name: string; text: string }>();
+  private checkpointer: WalCheckpointer | null = null;
   private closed = false;
 
   private constructor(
@@ -66,6 +68,11 @@ export class Database {
     }
     const db = new Database(dataSource, options.url);
     if (options.migrate !== false) await db.migrate();
+    const path = db.dialect === 'sqlite' ? sqlitePathOf(options.url) : ':memory:';
+    if (path !== ':memory:') {
+      db.sqliteConnection().pragma(`wal_autocheckpoint = ${BACKSTOP_WAL_PAGES}`);
+      db.checkpointer = WalCheckpointer.start(path, options.busyTimeoutMs ?? 10000);
+    }
     return db;
   }
 
@@ -76,6 +83,7 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.checkpointer?.stop();
     await this.dataSource.destroy();
   }
 
