@@ -8,7 +8,8 @@
 import type { Database } from '../db/database';
 import type { EventBus, RigelEvent, RigelResource } from './events';
 import type { LogsService } from './logs.service';
-import { runWithStateSelect, type RunsService } from './runs.service';
+import { runWithStateSelect } from '../orchestration/store';
+import type { RunsService } from './runs.service';
 
 /** How far back each poll looks again, for transactions that committed after a later one. */
 export const OVERLAP_MS = 2000;

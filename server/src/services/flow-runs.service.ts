@@ -8,7 +8,7 @@ import type { Database, Tx } from '../db/database';
 import { FlowRunEntity, TaskRunEntity } from '../db/entities';
 import { uuid7 } from '../db/ids';
 import type { Clock } from '../orchestration/clock';
-import type { RunRecord } from '../orchestration/records';
+import type { LockedRun } from '../orchestration/store';
 import type { FlowRunHistoryDto } from '../schemas/dto/filters.dto';
 import type { FlowRunCreateDto, FlowRunUpdateDto } from '../schemas/dto/flow-run.dto';
 import { ObjectNotFoundError, PayloadTooLargeError, ValidationFailedError } from '../schemas/errors';
@@ -75,13 +75,14 @@ export async function proposeFirstState(
   orchestration: OrchestrationService,
   tx: Tx,
   kind: 'flow' | 'task',
-  run: RunRecord,
+  locked: LockedRun,
   proposal: StateProposal | undefined,
   changes: ChangeSet,
 ): Promise<OrchestrationResult> {
-  const outcome = await orchestration.transition(tx, kind, run, proposal ?? { type: 'PENDING' }, {}, changes);
+  const outcome = await orchestration.transition(tx, kind, locked, proposal ?? { type: 'PENDING' }, {}, changes);
   if (!outcome.written) {
-    await orchestration.transition(tx, kind, outcome.run, { type: 'PENDING' }, { force: true }, changes);
+    // Nothing was written, so `locked` still holds the run as stored.
+    await orchestration.transition(tx, kind, locked, { type: 'PENDING' }, { force: true }, changes);
   }
   return outcome.result;
 }
@@ -132,8 +133,8 @@ export class FlowRunsService {
         },
       );
       if (!created) return { created, orchestrationResult: undefined, id };
-      const run = (await this.orchestration.store.lockRun(tx, 'flow', id))!;
-      const orchestrationResult = await proposeFirstState(this.orchestration, tx, 'flow', run, dto.state, changes);
+      const locked = (await this.orchestration.store.lockRun(tx, 'flow', id))!;
+      const orchestrationResult = await proposeFirstState(this.orchestration, tx, 'flow', locked, dto.state, changes);
       return { created, orchestrationResult, id };
     });
     this.orchestration.publish(changes);
@@ -156,8 +157,9 @@ export class FlowRunsService {
     const changes = new ChangeSet();
     await this.db.transaction(async (tx) => {
       changes.clear();
-      const run = await this.orchestration.store.lockRun(tx, 'flow', id);
-      if (!run) throw new ObjectNotFoundError('Flow run', id);
+      const locked = await this.orchestration.store.lockRun(tx, 'flow', id);
+      if (!locked) throw new ObjectNotFoundError('Flow run', id);
+      const { run } = locked;
       const values: Record<string, unknown> = { ...Object.fromEntries(fields), updated: now };
       if (dto.empiricalPolicy) values.empiricalPolicy = { ...run.empiricalPolicy, ...dto.empiricalPolicy };
       const columns = Object.keys(values);

@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../orchestration/clock';
 import { CoreFlowPolicy, CoreTaskPolicy, MinimalFlowPolicy, MinimalTaskPolicy } from '../orchestration/policies';
 import { applyPolicy } from '../orchestration/policy';
 import type { ProposedState, RunRecord, StateRecord } from '../orchestration/records';
-import { OrchestrationStore } from '../orchestration/store';
+import { OrchestrationStore, type LockedRun } from '../orchestration/store';
 import { buildValidatedState, GLOBAL_TRANSFORMS } from '../orchestration/transforms';
 import { ObjectNotFoundError } from '../schemas/errors';
 import { defaultStateName, type OrchestrationResult, type RunKind, type StateProposal } from '../schemas/states';
@@ -90,24 +90,24 @@ export class OrchestrationService {
     const changes = new ChangeSet();
     const outcome = await this.deps.db.transaction(async (tx) => {
       changes.clear();
-      const run = await this.store.lockRun(tx, kind, runId);
-      if (!run) throw new ObjectNotFoundError(RUN_LABEL[kind], runId);
-      return this.transition(tx, kind, run, proposal, options, changes);
+      const locked = await this.store.lockRun(tx, kind, runId);
+      if (!locked) throw new ObjectNotFoundError(RUN_LABEL[kind], runId);
+      return this.transition(tx, kind, locked, proposal, options, changes);
     });
     this.publish(changes);
     return outcome;
   }
 
-  /** Orchestrates one transition of `run`, already locked by the caller's transaction `tx`. */
+  /** Orchestrates one transition of a run already locked (with its current state) by the caller's `tx`. */
   async transition(
     tx: Tx,
     kind: RunKind,
-    run: RunRecord,
+    locked: LockedRun,
     proposal: StateProposal,
     options: TransitionOptions,
     changes: ChangeSet,
   ): Promise<TransitionOutcome> {
-    const initialState = run.stateId ? await this.store.readState(tx, kind, run.stateId) : null;
+    const { run, state: initialState } = locked;
     const ctx = new OrchestrationContext({
       kind,
       run,

@@ -6,7 +6,7 @@
 import type { Database, Queryable, Row } from '../db/database';
 import { OrchestrationDecisionEntity } from '../db/entities';
 import type { Clock } from '../orchestration/clock';
-import type { RunRecord, StateRecord } from '../orchestration/records';
+import { runWithStateSelect } from '../orchestration/store';
 import { DEFAULT_LIMIT } from '../schemas/dto/common.dto';
 import type {
   FlowRunFilterDto,
@@ -26,15 +26,6 @@ const TABLE: Record<RunKind, { run: string; state: string; fk: string; alias: st
   task: { run: 'task_run', state: 'task_run_state', fk: 'taskRunId', alias: 't' },
 };
 
-const STATE_COLUMNS = ['id', 'type', 'name', 'timestamp', 'message', 'stateDetails', 'data'] as const;
-
-/** `SELECT <run>.*, <state columns as s_*> FROM run LEFT JOIN state` — a run with its current state. */
-export function runWithStateSelect(kind: RunKind): string {
-  const { run, state, alias } = TABLE[kind];
-  const stateColumns = STATE_COLUMNS.map((c) => `s."${c}" AS "s_${c}"`).join(', ');
-  return `SELECT ${alias}.*, ${stateColumns} FROM "${run}" ${alias} LEFT JOIN "${state}" s ON s."id" = ${alias}."stateId"`;
-}
-
 export class RunsService {
   constructor(
     readonly db: Database,
@@ -42,21 +33,8 @@ export class RunsService {
     readonly clock: Clock,
   ) {}
 
-  /** Splits a joined row into the run and its state, decoded. */
-  decodeRunWithState(kind: RunKind, row: Row): { run: RunRecord; state: StateRecord | null } {
-    const runRow: Row = {};
-    const stateRow: Row = {};
-    for (const [key, value] of Object.entries(row)) {
-      if (key.startsWith('s_')) stateRow[key.slice(2)] = value;
-      else runRow[key] = value;
-    }
-    const store = this.orchestration.store;
-    const state = stateRow.id == null ? null : store.decodeState(kind, stateRow);
-    return { run: store.decodeRun(kind, runRow), state };
-  }
-
   toApi(kind: RunKind, row: Row, now = this.clock()): ApiRun {
-    const { run, state } = this.decodeRunWithState(kind, row);
+    const { run, state } = this.orchestration.store.decodeRunWithState(kind, row);
     return runToApi(kind, run, state, now);
   }
 

@@ -47,8 +47,8 @@ export class TaskRunsService {
         return rows[0]?.id ?? null;
       });
       if (!created) return { id, created, orchestrationResult: undefined };
-      const run = (await this.orchestration.store.lockRun(tx, 'task', id))!;
-      const orchestrationResult = await proposeFirstState(this.orchestration, tx, 'task', run, dto.state, changes);
+      const locked = (await this.orchestration.store.lockRun(tx, 'task', id))!;
+      const orchestrationResult = await proposeFirstState(this.orchestration, tx, 'task', locked, dto.state, changes);
       return { id, created, orchestrationResult };
     });
     this.orchestration.publish(changes);
