@@ -1,11 +1,13 @@
 /** Small DTOs and validators shared by the resource DTOs. Contract: only class-validator/transformer. */
 import {
   IsInt,
+  IsObject,
   IsOptional,
   IsUUID,
   Max,
   Min,
   registerDecorator,
+  ValidateNested,
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
@@ -35,6 +37,17 @@ export class PageDto {
   @Min(0)
   @Max(10_000_000)
   offset?: number;
+}
+
+/**
+ * A nested DTO given as one JSON object. `@ValidateNested()` alone validates an array item by item, so
+ * `{ state: [{ type: 'RUNNING' }] }` passed as a SetStateDto (and failed later with a 500).
+ */
+export function ValidateNestedObject(): PropertyDecorator {
+  return (target, propertyName) => {
+    IsObject({ message: `${String(propertyName)} must be a JSON object` })(target, propertyName);
+    ValidateNested()(target, propertyName);
+  };
 }
 
 /** A plain JSON object (not an array, not null). */

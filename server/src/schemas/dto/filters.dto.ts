@@ -16,10 +16,9 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { STATE_TYPES, type StateType } from '../states';
-import { PageDto } from './common.dto';
+import { PageDto, ValidateNestedObject } from './common.dto';
 
 const MAX_ANY = 1000;
 
@@ -84,44 +83,44 @@ export class StateNameFilter {
 }
 
 export class StateFilter {
-  @IsOptional() @ValidateNested() @Type(() => StateTypeFilter) type?: StateTypeFilter;
-  @IsOptional() @ValidateNested() @Type(() => StateNameFilter) name?: StateNameFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => StateTypeFilter) type?: StateTypeFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => StateNameFilter) name?: StateNameFilter;
 }
 
 export class FlowFilter {
-  @IsOptional() @ValidateNested() @Type(() => UuidFilter) id?: UuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) name?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => TagsFilter) tags?: TagsFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => UuidFilter) id?: UuidFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => StringFilter) name?: StringFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TagsFilter) tags?: TagsFilter;
 }
 
 export class FlowRunFilter {
-  @IsOptional() @ValidateNested() @Type(() => UuidFilter) id?: UuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) name?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => TagsFilter) tags?: TagsFilter;
-  @IsOptional() @ValidateNested() @Type(() => StateFilter) state?: StateFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) flowVersion?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) idempotencyKey?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) startTime?: TimeFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) endTime?: TimeFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) expectedStartTime?: TimeFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) nextScheduledStartTime?: TimeFilter;
-  @IsOptional() @ValidateNested() @Type(() => NullableUuidFilter) parentTaskRunId?: NullableUuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => NullableUuidFilter) deploymentId?: NullableUuidFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => UuidFilter) id?: UuidFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => StringFilter) name?: StringFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TagsFilter) tags?: TagsFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => StateFilter) state?: StateFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => StringFilter) flowVersion?: StringFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => StringFilter) idempotencyKey?: StringFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TimeFilter) startTime?: TimeFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TimeFilter) endTime?: TimeFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TimeFilter) expectedStartTime?: TimeFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TimeFilter) nextScheduledStartTime?: TimeFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => NullableUuidFilter) parentTaskRunId?: NullableUuidFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => NullableUuidFilter) deploymentId?: NullableUuidFilter;
 }
 
 export class TaskRunFilter {
-  @IsOptional() @ValidateNested() @Type(() => UuidFilter) id?: UuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) name?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => TagsFilter) tags?: TagsFilter;
-  @IsOptional() @ValidateNested() @Type(() => StateFilter) state?: StateFilter;
-  @IsOptional() @ValidateNested() @Type(() => NullableUuidFilter) flowRunId?: NullableUuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => StringFilter) taskKey?: StringFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) startTime?: TimeFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) expectedStartTime?: TimeFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => UuidFilter) id?: UuidFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => StringFilter) name?: StringFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TagsFilter) tags?: TagsFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => StateFilter) state?: StateFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => NullableUuidFilter) flowRunId?: NullableUuidFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => StringFilter) taskKey?: StringFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TimeFilter) startTime?: TimeFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TimeFilter) expectedStartTime?: TimeFilter;
 }
 
 export class DeploymentFilter {
-  @IsOptional() @ValidateNested() @Type(() => UuidFilter) id?: UuidFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => UuidFilter) id?: UuidFilter;
 }
 
 export const FLOW_RUN_SORTS = [
@@ -152,10 +151,10 @@ export type FlowSort = (typeof FLOW_SORTS)[number];
 
 /** The filters a flow-run list, count or history accepts. */
 export class FlowRunFiltersDto {
-  @IsOptional() @ValidateNested() @Type(() => FlowFilter) flows?: FlowFilter;
-  @IsOptional() @ValidateNested() @Type(() => FlowRunFilter) flowRuns?: FlowRunFilter;
-  @IsOptional() @ValidateNested() @Type(() => TaskRunFilter) taskRuns?: TaskRunFilter;
-  @IsOptional() @ValidateNested() @Type(() => DeploymentFilter) deployments?: DeploymentFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => FlowFilter) flows?: FlowFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => FlowRunFilter) flowRuns?: FlowRunFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TaskRunFilter) taskRuns?: TaskRunFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => DeploymentFilter) deployments?: DeploymentFilter;
 }
 
 export class FlowRunFilterDto extends FlowRunFiltersDto {
@@ -173,9 +172,9 @@ export class FlowRunHistoryDto extends FlowRunFiltersDto {
 }
 
 export class TaskRunFiltersDto {
-  @IsOptional() @ValidateNested() @Type(() => FlowFilter) flows?: FlowFilter;
-  @IsOptional() @ValidateNested() @Type(() => FlowRunFilter) flowRuns?: FlowRunFilter;
-  @IsOptional() @ValidateNested() @Type(() => TaskRunFilter) taskRuns?: TaskRunFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => FlowFilter) flows?: FlowFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => FlowRunFilter) flowRuns?: FlowRunFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TaskRunFilter) taskRuns?: TaskRunFilter;
 }
 
 export class TaskRunFilterDto extends TaskRunFiltersDto {
@@ -187,7 +186,7 @@ export class TaskRunFilterDto extends TaskRunFiltersDto {
 }
 
 export class FlowFiltersDto {
-  @IsOptional() @ValidateNested() @Type(() => FlowFilter) flows?: FlowFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => FlowFilter) flows?: FlowFilter;
 }
 
 export class FlowFilterDto extends FlowFiltersDto {

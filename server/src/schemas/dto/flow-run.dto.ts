@@ -11,9 +11,8 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { IsPlainObject, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
+import { IsPlainObject, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, ValidateNestedObject } from './common.dto';
 import { StateCreateDto } from './state.dto';
 
 export class FlowRunPolicyDto {
@@ -74,12 +73,12 @@ export class FlowRunCreateDto {
   infrastructurePid?: string;
 
   @IsOptional()
-  @ValidateNested()
+  @ValidateNestedObject()
   @Type(() => StateCreateDto)
   state?: StateCreateDto;
 
   @IsOptional()
-  @ValidateNested()
+  @ValidateNestedObject()
   @Type(() => FlowRunPolicyDto)
   empiricalPolicy?: FlowRunPolicyDto;
 }
@@ -107,7 +106,7 @@ export class FlowRunUpdateDto {
   infrastructurePid?: string;
 
   @IsOptional()
-  @ValidateNested()
+  @ValidateNestedObject()
   @Type(() => FlowRunPolicyDto)
   empiricalPolicy?: FlowRunPolicyDto;
 }

@@ -1,17 +1,6 @@
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { ValidateNestedObject } from './common.dto';
 import { NullableUuidFilter, TimeFilter, UuidFilter } from './filters.dto';
 
 export const MAX_LOG_MESSAGE_LENGTH = 1_000_000;
@@ -33,17 +22,17 @@ export class LevelFilter {
 }
 
 export class LogFilter {
-  @IsOptional() @ValidateNested() @Type(() => UuidFilter) flowRunId?: UuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => NullableUuidFilter) taskRunId?: NullableUuidFilter;
-  @IsOptional() @ValidateNested() @Type(() => LevelFilter) level?: LevelFilter;
-  @IsOptional() @ValidateNested() @Type(() => TimeFilter) timestamp?: TimeFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => UuidFilter) flowRunId?: UuidFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => NullableUuidFilter) taskRunId?: NullableUuidFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => LevelFilter) level?: LevelFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => TimeFilter) timestamp?: TimeFilter;
 }
 
 export const LOG_SORTS = ['TIMESTAMP_ASC', 'TIMESTAMP_DESC'] as const;
 export type LogSort = (typeof LOG_SORTS)[number];
 
 export class LogFilterDto {
-  @IsOptional() @ValidateNested() @Type(() => LogFilter) logs?: LogFilter;
+  @IsOptional() @ValidateNestedObject() @Type(() => LogFilter) logs?: LogFilter;
   @IsOptional()
   @IsIn(LOG_SORTS as unknown as string[], { message: `sort must be one of ${LOG_SORTS.join(', ')}` })
   sort?: LogSort;

@@ -9,8 +9,8 @@ import {
   IsString,
   IsUUID,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
+import { ValidateNestedObject } from './common.dto';
 import { STATE_TYPES, type StateType } from '../states';
 
 /** The known `stateDetails` fields; unknown keys are rejected so typos surface. */
@@ -47,7 +47,7 @@ export class StateCreateDto {
   message?: string | null;
 
   @IsOptional()
-  @ValidateNested()
+  @ValidateNestedObject()
   @Type(() => StateDetailsDto)
   stateDetails?: StateDetailsDto;
 
@@ -58,7 +58,7 @@ export class StateCreateDto {
 
 export class SetStateDto {
   @IsDefined({ message: 'state is required' })
-  @ValidateNested()
+  @ValidateNestedObject()
   @Type(() => StateCreateDto)
   state: StateCreateDto;
 

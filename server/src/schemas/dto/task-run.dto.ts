@@ -12,9 +12,15 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { IsDelaySeconds, IsPlainObject, MAX_NAME_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from './common.dto';
+import {
+  IsDelaySeconds,
+  IsPlainObject,
+  MAX_NAME_LENGTH,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+  ValidateNestedObject,
+} from './common.dto';
 import { StateCreateDto } from './state.dto';
 
 export const MAX_RETRY_DELAY_ENTRIES = 50;
@@ -84,13 +90,13 @@ export class TaskRunCreateDto {
   taskInputs?: Record<string, unknown>;
 
   @IsOptional()
-  @ValidateNested()
+  @ValidateNestedObject()
   @Type(() => TaskRunPolicyDto)
   empiricalPolicy?: TaskRunPolicyDto;
 
   /** The first state to propose (default PENDING); RUNNING creates and starts in one round trip. */
   @IsOptional()
-  @ValidateNested()
+  @ValidateNestedObject()
   @Type(() => StateCreateDto)
   state?: StateCreateDto;
 }
