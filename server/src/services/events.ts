@@ -33,6 +33,11 @@ export class EventBus {
   private lastPrune = Date.now();
   readonly events$: Observable<RigelEvent> = this.subject.asObservable();
 
+  /** Whether anyone subscribes to `events$` now (with nobody, a published event only updates the memory). */
+  get observed(): boolean {
+    return this.subject.observed;
+  }
+
   /** Publishes `event` unless it was already delivered; returns whether it was. */
   publish(event: RigelEvent): boolean {
     const key = `${event.type}:${event.payload.id}:${event.occurred}`;

@@ -180,15 +180,19 @@ export class OrchestrationService {
     await this.transition(tx, 'task', parent, proposal, { force: true }, changes);
   }
 
-  /** Publishes committed changes to live subscribers. */
+  /**
+   * Publishes committed changes to live subscribers. With none, the bus still remembers each event
+   * (so the change feed does not deliver it later), but nobody can see its payload: it is not built.
+   */
   publish(changes: ChangeSet): void {
     const now = this.clock();
+    const events = this.deps.events;
     for (const { kind, run, state } of changes.entries()) {
-      this.deps.events.publish({
+      events.publish({
         type: kind === 'flow' ? 'flow-run.updated' : 'task-run.updated',
         occurred: (run.updated ?? state?.timestamp ?? now).toISOString(),
         flowRunId: kind === 'flow' ? run.id : (run.flowRunId ?? null),
-        payload: runToApi(kind, run, state, now),
+        payload: events.observed ? runToApi(kind, run, state, now) : { id: run.id },
       });
     }
   }
