@@ -4,7 +4,8 @@
  *
  *   node dist/bench/run.js [--scenario S4] [--db sqlite|postgres|both] [--json out.json]
  *       [--repeats 3] [--parts a1,a2,b,c] [--scale 1] [--duration 5] [--rate-sqlite 2000]
- *       [--rate-postgres 1200] [--pg-url postgres://…/rigel_bench] [--server-node-args "--cpu-prof …"]
+ *       [--rate-postgres 1200] [--pg-url postgres://…/rigel_bench] [--pg-options "-c synchronous_commit=off"]
+ *       [--server-node-args=--cpu-prof]
  *       [--server-env KEY=VALUE,…] [--profile-dir <dir>]
  *
  * `--profile-dir` writes a CPU profile of the server for each timed phase (open it in Chrome DevTools);
@@ -33,6 +34,7 @@ function parseCli() {
       'rate-sqlite': { type: 'string', default: String(S4_TARGETS.sqlite.pacedRate) },
       'rate-postgres': { type: 'string', default: String(S4_TARGETS.postgres.pacedRate) },
       'pg-url': { type: 'string', default: process.env.RIGEL_BENCH_DATABASE_URL ?? DEFAULT_PG_URL },
+      'pg-options': { type: 'string', default: '' },
       'server-node-args': { type: 'string', default: '' },
       'server-env': { type: 'string', default: '' },
       'profile-dir': { type: 'string' },
@@ -65,6 +67,7 @@ function parseCli() {
       durationSeconds: Number(values.duration),
       pacedRates: { sqlite: Number(values['rate-sqlite']), postgres: Number(values['rate-postgres']) },
       postgresUrl: values['pg-url'],
+      postgresOptions: values['pg-options'],
       serverNodeArgs: values['server-node-args'].split(' ').filter(Boolean),
       serverEnv,
       profileDir: values['profile-dir'],

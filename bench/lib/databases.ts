@@ -36,9 +36,10 @@ export async function freshSqlite(): Promise<BenchDatabase> {
   };
 }
 
-function databaseUrl(adminUrl: string, name: string): string {
+function databaseUrl(adminUrl: string, name: string, connectionOptions = ''): string {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  if (connectionOptions) url.searchParams.set('options', connectionOptions);
   return url.toString();
 }
 
@@ -65,14 +66,18 @@ async function pgRowCounters(url: string): Promise<number> {
 const PG_STATS_SETTLE_MS = 1200;
 const PG_STATS_POLL_MS = 300;
 
-export async function freshPostgres(adminUrl: string, suffix: string): Promise<BenchDatabase> {
+/**
+ * A fresh database `<admin db>_<suffix>`; `connectionOptions` (e.g. `-c synchronous_commit=off`) go
+ * into the server's URL as libpq `options`, for the server's connections only.
+ */
+export async function freshPostgres(adminUrl: string, suffix: string, connectionOptions = ''): Promise<BenchDatabase> {
   const adminDb = new URL(adminUrl).pathname.slice(1) || 'postgres';
   const name = `${adminDb}_${suffix}`.replace(/[^a-zA-Z0-9_]/g, '_');
   await withClient(adminUrl, async (client) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${name}"`);
   });
-  const url = databaseUrl(adminUrl, name);
+  const url = databaseUrl(adminUrl, name, connectionOptions);
   const home = mkdtempSync(join(tmpdir(), 'rigel-bench-'));
   return {
     dialect: 'postgres',
@@ -97,10 +102,16 @@ export async function freshPostgres(adminUrl: string, suffix: string): Promise<B
   };
 }
 
-/** The settings that decide what a commit costs, for the report. */
-export async function durabilitySettings(dialect: BenchDialect, adminUrl: string): Promise<Record<string, string>> {
+/** The settings that decide what a commit costs, as the server's connections see them. */
+export async function durabilitySettings(
+  dialect: BenchDialect,
+  adminUrl: string,
+  connectionOptions = '',
+): Promise<Record<string, string>> {
   if (dialect === 'sqlite') return { journal_mode: 'wal', synchronous: 'NORMAL' };
-  return withClient(adminUrl, async (client) => {
+  const url = new URL(adminUrl);
+  if (connectionOptions) url.searchParams.set('options', connectionOptions);
+  return withClient(url.toString(), async (client) => {
     const names = [
       'synchronous_commit',
       'fsync',

@@ -21,6 +21,8 @@ export interface S4Options {
   pacedRates: Record<BenchDialect, number>;
   /** A PostgreSQL database the bench may use to create `<name>_s4`. */
   postgresUrl: string;
+  /** libpq `options` for the server's PostgreSQL connections, e.g. `-c synchronous_commit=off`. */
+  postgresOptions: string;
   serverNodeArgs: string[];
   serverEnv: Record<string, string>;
   /** Write a CPU profile of the server for each timed phase into this folder. */
@@ -95,7 +97,10 @@ function verdict(dialect: BenchDialect, part: string, med: S4PartReport['median'
 }
 
 async function runRepeat(options: S4Options, dialect: BenchDialect): Promise<PartResult[]> {
-  const database = dialect === 'sqlite' ? await freshSqlite() : await freshPostgres(options.postgresUrl, 's4');
+  const database =
+    dialect === 'sqlite'
+      ? await freshSqlite()
+      : await freshPostgres(options.postgresUrl, 's4', options.postgresOptions);
   const results: PartResult[] = [];
   try {
     const server = await startServerProcess({
@@ -153,7 +158,11 @@ export async function runS4(options: S4Options): Promise<S4DialectReport[]> {
         ...verdict(dialect, part, med),
       };
     });
-    reports.push({ dialect, durability: await durabilitySettings(dialect, options.postgresUrl), parts });
+    reports.push({
+      dialect,
+      durability: await durabilitySettings(dialect, options.postgresUrl, options.postgresOptions),
+      parts,
+    });
   }
   return reports;
 }
