@@ -131,8 +131,7 @@ export class OrchestrationService {
       if (!ctx.proposedState) return;
       const state = buildValidatedState(ctx, ctx.proposedState);
       for (const transform of GLOBAL_TRANSFORMS) transform.apply(ctx, state);
-      await this.store.insertState(tx, kind, run.id, state);
-      await this.store.saveRun(tx, kind, run);
+      await this.store.appendState(tx, kind, run, state);
       ctx.validatedState = state;
     });
     const written = ctx.validatedState;
