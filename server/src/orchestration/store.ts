@@ -134,6 +134,11 @@ export class OrchestrationStore {
     const rows = await tx.query(`${runWithStateSelect(kind)} WHERE ${alias}."id" = ?${lock}`, [id]);
     if (!rows[0]) return null;
     const locked = this.decodeRunWithState(kind, rows[0]);
+    // When PostgreSQL had to wait for the lock, it returns the run row as the previous holder committed
+    // it but joins the state as of the statement's start: a state written meanwhile is missing. Read it.
+    if ((locked.state?.id ?? null) !== locked.run.stateId) {
+      locked.state = locked.run.stateId ? await this.readState(tx, kind, locked.run.stateId) : null;
+    }
     this.stored.set(locked.run, this.engineValues(tx, kind, locked.run));
     return locked;
   }
