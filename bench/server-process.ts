@@ -8,7 +8,8 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { startServer } from '@rigel/server/server';
+import type { Pool } from 'pg';
+import { startServer, type RunningServer } from '@rigel/server/server';
 
 export interface ServerStatsMessage {
   type: 'stats';
@@ -20,6 +21,27 @@ export interface ServerStatsMessage {
 }
 
 const RSS_SAMPLE_MS = 50;
+
+type Db = RunningServer['services']['db'];
+
+async function sqliteTotalChanges(db: Db): Promise<number> {
+  return Number((await db.query<{ n: number }>('SELECT total_changes() AS n'))[0]?.n);
+}
+
+/**
+ * PostgreSQL counts rows written per table, but a backend reports its counts only about once a second
+ * (up to ten when idle). Ask every pooled connection to report now, so the parent reads settled counts.
+ */
+async function flushPostgresStats(db: Db): Promise<null> {
+  const pool = (db.dataSource.driver as unknown as { master: Pool }).master;
+  const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+  try {
+    await Promise.all(clients.map((client) => client.query('SELECT pg_stat_force_next_flush()')));
+  } finally {
+    for (const client of clients) client.release();
+  }
+  return null;
+}
 
 /** CPU profiles of chosen phases (the bench's --profile-dir), in the .cpuprofile format of --cpu-prof. */
 class Profiler {
@@ -62,8 +84,7 @@ async function main(): Promise<void> {
     if (message?.type !== 'stats') return;
     void (async () => {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      const changes =
-        db.dialect === 'sqlite' ? Number((await db.query<{ n: number }>('SELECT total_changes() AS n'))[0]?.n) : null;
+      const changes = db.dialect === 'sqlite' ? await sqliteTotalChanges(db) : await flushPostgresStats(db);
       const cpu = process.cpuUsage();
       const reply: ServerStatsMessage = {
         type: 'stats',

@@ -53,7 +53,7 @@ async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): P
   }
 }
 
-/** Sum of the per-table row counters; they are flushed about a second after a backend goes idle. */
+/** Sum of the per-table row counters of the database (rows inserted, updated and deleted). */
 async function pgRowCounters(url: string): Promise<number> {
   return withClient(url, async (client) => {
     const { rows } = await client.query<{ n: string }>(
@@ -63,8 +63,7 @@ async function pgRowCounters(url: string): Promise<number> {
   });
 }
 
-const PG_STATS_SETTLE_MS = 1200;
-const PG_STATS_POLL_MS = 300;
+const PG_STATS_POLL_MS = 200;
 
 /**
  * A fresh database `<admin db>_<suffix>`; `connectionOptions` (e.g. `-c synchronous_commit=off`) go
@@ -83,9 +82,8 @@ export async function freshPostgres(adminUrl: string, suffix: string, connection
     dialect: 'postgres',
     url,
     home,
-    async rowsWritten() {
-      // Wait for the server's backends to flush their counters, then until two reads agree.
-      await new Promise((resolve) => setTimeout(resolve, PG_STATS_SETTLE_MS));
+    async rowsWritten(server) {
+      await server.stats(); // makes the server's connections report their counts
       let previous = await pgRowCounters(url);
       for (let i = 0; i < 20; i++) {
         await new Promise((resolve) => setTimeout(resolve, PG_STATS_POLL_MS));

@@ -18,8 +18,10 @@ export interface S4Settings {
   scale: number;
   /** Seconds of the time-bound parts (b, c). */
   durationSeconds: number;
-  /** Paced rate of part c, per dialect. */
+  /** Paced rate of part c (the target's "half load"). */
   pacedRate: number;
+  /** Paced rate of part c2: half of what part a1 measured in this repeat (half the target without a1). */
+  halfMeasuredRate: number;
   /** Where to write a CPU profile of the server for each timed phase (none when unset). */
   profileDir?: string;
 }
