@@ -4,6 +4,7 @@
  * SQLite takes the write lock up front (BEGIN IMMEDIATE) and one process runs one write transaction at
  * a time; PostgreSQL uses a pooled client and row locks. Transient failures (busy, serialization,
  * deadlock) retry the whole transaction; an unreachable database raises DatabaseUnavailableError (503).
+ * SQLite's WAL checkpoints run on a worker thread (wal-checkpointer.ts), not inside a commit.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Pool, PoolClient } from 'pg';
@@ -68,8 +69,9 @@ export class Database {
     }
     const db = new Database(dataSource, options.url);
     if (options.migrate !== false) await db.migrate();
-    const path = db.dialect === 'sqlite' ? sqlitePathOf(options.url) : ':memory:';
-    if (path !== ':memory:') {
+    const path = sqlitePathOf(options.url);
+    if (db.dialect === 'sqlite' && path !== ':memory:') {
+      // Checkpoints move to a worker thread; the writer's own automatic checkpoint is only a backstop.
       db.sqliteConnection().pragma(`wal_autocheckpoint = ${BACKSTOP_WAL_PAGES}`);
       db.checkpointer = WalCheckpointer.start(path, options.busyTimeoutMs ?? 10000);
     }
