@@ -12,6 +12,7 @@
  * give Node flags with `=`, e.g. `--server-node-args=--max-old-space-size=512`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchDialect } from './lib/databases';
 import { describeHardware } from './lib/hardware';
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   console.log(`\n${formatS4(reports, hardware, options.repeats)}`);
   if (json) {
     const { log: _log, ...settings } = options;
+    mkdirSync(dirname(json), { recursive: true });
     writeFileSync(json, JSON.stringify({ scenario: 'S4', started, hardware, settings, results: reports }, null, 2));
     console.log(`\nwrote ${json}`);
   }
