@@ -41,6 +41,18 @@ async function validatedBody(route: AnyRoute, req: Request): Promise<unknown> {
   return validateDto(spec, req.body, 'body');
 }
 
+/**
+ * A JSON answer to a write (POST/PATCH/PUT/DELETE). Conditional requests apply only to GET and HEAD,
+ * so unlike `res.json` this skips the ETag (a hash of every body) and the freshness check.
+ */
+function sendWriteResult(res: Response, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
 /** Mounts declared routes on an Express router. */
 export function mountRoutes(routes: readonly AnyRoute[]): Router {
   const router = Router();
@@ -51,7 +63,8 @@ export function mountRoutes(routes: readonly AnyRoute[]): Router {
       const body = await validatedBody(route, req);
       const { status, body: responseBody } = await route.handler({ body, query, params, req });
       if (responseBody === undefined) res.status(status).end();
-      else res.status(status).json(responseBody);
+      else if (route.method === 'get') res.status(status).json(responseBody);
+      else sendWriteResult(res, status, responseBody);
     });
   }
   return router;

@@ -8,6 +8,7 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import { ValidationFailedError, type FieldError } from '../schemas/errors';
+import { accepts } from './accepts';
 
 export type RequestPart = 'body' | 'query' | 'params';
 
@@ -92,6 +93,7 @@ export async function validateDto<T extends object>(
   }
   assertStorable(input, part);
   const instance = plainToInstance(dto, input, { enableImplicitConversion: part !== 'body' });
+  if (accepts(instance)) return instance;
   const errors = await validate(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -4,6 +4,7 @@
  * SQLite takes the write lock up front (BEGIN IMMEDIATE) and one process runs one write transaction at
  * a time; PostgreSQL uses a pooled client and row locks. Transient failures (busy, serialization,
  * deadlock) retry the whole transaction; an unreachable database raises DatabaseUnavailableError (503).
+ * SQLite's WAL checkpoints run on a worker thread (wal-checkpointer.ts), not inside a commit.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Pool, PoolClient } from 'pg';
@@ -11,9 +12,10 @@ import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { DatabaseUnavailableError } from '../schemas/errors';
 import { Codec, entityCodec, type EntityCodec } from './codec';
 import { buildDataSourceOptions, type DatabaseOptions } from './data-source';
-import { applyDialect, dialectOf, type Dialect } from './dialect';
+import { applyDialect, dialectOf, sqlitePathOf, type Dialect } from './dialect';
 import { describeDbError, isTransientDbError, isUnavailableDbError } from './errors';
 import { Mutex } from './lock';
+import { BACKSTOP_WAL_PAGES, WalCheckpointer } from './wal-checkpointer';
 
 export type Row = Record<string, unknown>;
 
@@ -55,6 +57,7 @@ export class Database {
   private sqliteDraining = false;
   private readonly sqliteStatements = new Map<string, BetterSqlite3.Statement>();
   private readonly pgStatements = new Map<string, { name: string; text: string }>();
+  private checkpointer: WalCheckpointer | null = null;
   private closed = false;
 
   private constructor(
@@ -76,6 +79,12 @@ export class Database {
     }
     const db = new Database(dataSource, options.url);
     if (options.migrate !== false) await db.migrate();
+    const path = sqlitePathOf(options.url);
+    if (db.dialect === 'sqlite' && path !== ':memory:') {
+      // Checkpoints move to a worker thread; the writer's own automatic checkpoint is only a backstop.
+      db.sqliteConnection().pragma(`wal_autocheckpoint = ${BACKSTOP_WAL_PAGES}`);
+      db.checkpointer = WalCheckpointer.start(path, options.busyTimeoutMs ?? 10000);
+    }
     return db;
   }
 
@@ -86,6 +95,7 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.checkpointer?.stop();
     await this.dataSource.destroy();
   }
 

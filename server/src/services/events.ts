@@ -82,8 +82,13 @@ export class EventBus {
     return this.delivered.has(key);
   }
 
-  /** Signals a committed local change that was not published (nobody listens here; other processes may). */
-  notifyLocalChange(): void {
+  /**
+   * Records a committed local change without publishing it (nobody listens here): the change feed will
+   * not publish it later either, and other processes are notified.
+   */
+  recordLocalChange(type: RigelEventType, id: string, occurred: Date): void {
+    this.delivered.set(eventKey(type, id, occurred.toISOString()), occurred.getTime());
+    this.maybePrune();
     this.localChange?.();
   }
 

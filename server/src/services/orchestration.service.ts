@@ -239,7 +239,13 @@ export class OrchestrationService {
   /** Publishes committed changes to live subscribers. */
   publish(changes: ChangeSet): void {
     if (!this.deps.events.observed) {
-      this.deps.events.notifyLocalChange();
+      for (const { kind, run } of changes.entries()) {
+        this.deps.events.recordLocalChange(
+          kind === 'flow' ? 'flow-run.updated' : 'task-run.updated',
+          run.id,
+          run.updated,
+        );
+      }
       return;
     }
     const now = this.clock();
