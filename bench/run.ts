@@ -19,13 +19,22 @@ import { describeHardware } from './lib/hardware';
 import { formatS4 } from './report';
 import { runS4, S4_TARGETS } from './s4';
 import { S4_PARTS } from './s4/parts';
+import { runS5 } from './s5';
+import { freshPostgres, freshSqlite } from './lib/databases';
+import { formatSdkReports, runSdkScenarios, type SdkMode } from './sdk';
+
+const SCENARIOS = ['S1', 'S2', 'S4', 'S5'] as const;
+type Scenario = (typeof SCENARIOS)[number];
 
 const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/rigel_bench';
 
 function parseCli() {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: 'S4' },
+      scenario: { type: 'string', default: SCENARIOS.join(',') },
+      tasks: { type: 'string', default: '10000' },
+      modes: { type: 'string', default: 'ephemeral,http' },
+      deployments: { type: 'string', default: '1000' },
       db: { type: 'string', default: 'both' },
       json: { type: 'string' },
       repeats: { type: 'string', default: '3' },
@@ -41,8 +50,12 @@ function parseCli() {
       'profile-dir': { type: 'string' },
     },
   });
-  const scenarios = values.scenario.toUpperCase().split(',');
-  for (const s of scenarios) if (s !== 'S4') throw new Error(`unknown scenario ${s} (implemented: S4)`);
+  const scenarios = values.scenario.toUpperCase().split(',') as Scenario[];
+  for (const s of scenarios)
+    if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (implemented: ${SCENARIOS.join(', ')})`);
+  const modes = values.modes.split(',') as SdkMode[];
+  for (const m of modes)
+    if (m !== 'ephemeral' && m !== 'http') throw new Error(`--modes takes ephemeral and/or http (got ${m})`);
   const dialects: BenchDialect[] =
     values.db === 'both'
       ? ['sqlite', 'postgres']
@@ -60,6 +73,8 @@ function parseCli() {
   );
   return {
     json: values.json,
+    scenarios,
+    sdk: { modes, tasks: Number(values.tasks), deployments: Number(values.deployments) },
     options: {
       dialects,
       parts,
@@ -77,20 +92,63 @@ function parseCli() {
   };
 }
 
+/** S5 on each database: one scheduler pass (two at once on PostgreSQL) over fresh deployments. */
+async function runS5All(dialects: BenchDialect[], deployments: number, postgresUrl: string) {
+  const results = [];
+  for (const dialect of dialects) {
+    const db = dialect === 'sqlite' ? await freshSqlite() : await freshPostgres(postgresUrl, 's5');
+    try {
+      const result = await runS5({
+        url: db.url,
+        deployments,
+        twoSchedulers: dialect === 'postgres',
+        log: (l) => console.log(l),
+      });
+      console.log(`S5 ${dialect}: ${JSON.stringify(result)}`);
+      results.push({ dialect, ...result });
+    } finally {
+      await db.dispose();
+    }
+  }
+  return results;
+}
+
 async function main(): Promise<void> {
-  const { json, options } = parseCli();
+  const { json, options, scenarios, sdk } = parseCli();
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
   const hardware = describeHardware();
   const started = new Date().toISOString();
-  const reports = await runS4(options);
-  console.log(`\n${formatS4(reports, hardware, options.repeats)}`);
+  const sdkScenarios = scenarios.filter((s): s is 'S1' | 'S2' => s === 'S1' || s === 'S2');
+  const sdkReports = sdkScenarios.length
+    ? await runSdkScenarios({
+        scenarios: sdkScenarios,
+        dialects: options.dialects,
+        modes: sdk.modes,
+        tasks: sdk.tasks,
+        postgresUrl: options.postgresUrl,
+        log: options.log,
+      })
+    : [];
+  const s5 = scenarios.includes('S5') ? await runS5All(options.dialects, sdk.deployments, options.postgresUrl) : [];
+  const reports = scenarios.includes('S4') ? await runS4(options) : [];
+  if (sdkReports.length) console.log(`\n${formatSdkReports(sdkReports)}`);
+  for (const r of s5) {
+    console.log(
+      `S5 ${r.dialect}: ${r.deployments} deployments, ${r.runsCreated} runs in ${r.seconds.toFixed(2)} s, ${r.duplicates} duplicates, second pass created ${r.secondPassCreated}`,
+    );
+  }
+  if (reports.length) console.log(`\n${formatS4(reports, hardware, options.repeats)}`);
   if (json) {
     const { log: _log, ...settings } = options;
     mkdirSync(dirname(json), { recursive: true });
-    writeFileSync(json, JSON.stringify({ scenario: 'S4', started, hardware, settings, results: reports }, null, 2));
+    writeFileSync(
+      json,
+      JSON.stringify({ scenarios, started, hardware, settings, sdk: sdkReports, s5, s4: reports }, null, 2),
+    );
     console.log(`\nwrote ${json}`);
   }
-  const failed = reports.some((r) => r.parts.some((p) => !p.correct));
+  const failed =
+    reports.some((r) => r.parts.some((p) => !p.correct)) || s5.some((r) => r.duplicates > 0 || r.secondPassCreated > 0);
   if (failed) console.log('\nA correctness check FAILED.');
   process.exit(failed ? 1 : 0);
 }
