@@ -19,11 +19,12 @@ import { describeHardware } from './lib/hardware';
 import { formatS4 } from './report';
 import { runS4, S4_TARGETS } from './s4';
 import { S4_PARTS } from './s4/parts';
+import { runS3, type S3Result } from './s3';
 import { runS5 } from './s5';
 import { freshPostgres, freshSqlite } from './lib/databases';
 import { formatSdkReports, runSdkScenarios, type SdkMode } from './sdk';
 
-const SCENARIOS = ['S1', 'S2', 'S4', 'S5'] as const;
+const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/rigel_bench';
@@ -35,6 +36,9 @@ function parseCli() {
       tasks: { type: 'string', default: '10000' },
       modes: { type: 'string', default: 'ephemeral,http' },
       deployments: { type: 'string', default: '1000' },
+      's3-runs': { type: 'string', default: '1000' },
+      's3-rate': { type: 'string', default: '2' },
+      's3-poll-interval': { type: 'string', default: '1' },
       db: { type: 'string', default: 'both' },
       json: { type: 'string' },
       repeats: { type: 'string', default: '3' },
@@ -75,6 +79,7 @@ function parseCli() {
     json: values.json,
     scenarios,
     sdk: { modes, tasks: Number(values.tasks), deployments: Number(values.deployments) },
+    s3: { runs: Number(values['s3-runs']), rate: Number(values['s3-rate']), pollIntervalSeconds: Number(values['s3-poll-interval']) },
     options: {
       dialects,
       parts,
@@ -114,7 +119,7 @@ async function runS5All(dialects: BenchDialect[], deployments: number, postgresU
 }
 
 async function main(): Promise<void> {
-  const { json, options, scenarios, sdk } = parseCli();
+  const { json, options, scenarios, sdk, s3 } = parseCli();
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
   const hardware = describeHardware();
   const started = new Date().toISOString();
@@ -130,11 +135,23 @@ async function main(): Promise<void> {
       })
     : [];
   const s5 = scenarios.includes('S5') ? await runS5All(options.dialects, sdk.deployments, options.postgresUrl) : [];
+  const s3Results: S3Result[] = [];
+  if (scenarios.includes('S3')) {
+    for (const dialect of options.dialects) {
+      s3Results.push(await runS3({ dialect, postgresUrl: options.postgresUrl, workers: 4, log: options.log, ...s3 }));
+    }
+  }
   const reports = scenarios.includes('S4') ? await runS4(options) : [];
   if (sdkReports.length) console.log(`\n${formatSdkReports(sdkReports)}`);
   for (const r of s5) {
     console.log(
       `S5 ${r.dialect}: ${r.deployments} deployments, ${r.runsCreated} runs in ${r.seconds.toFixed(2)} s, ${r.duplicates} duplicates, second pass created ${r.secondPassCreated}`,
+    );
+  }
+  for (const r of s3Results) {
+    console.log(
+      `S3 ${r.dialect}: ${r.completed}/${r.runs} runs completed through 4 workers in ${r.seconds.toFixed(0)} s; ` +
+        `schedule-to-start p50 ${r.startLatencyP50Ms} ms, p99 ${r.startLatencyP99Ms} ms (poll interval ${r.pollIntervalSeconds} s); ${r.doubleClaims} double claims`,
     );
   }
   if (reports.length) console.log(`\n${formatS4(reports, hardware, options.repeats)}`);
@@ -143,7 +160,7 @@ async function main(): Promise<void> {
     mkdirSync(dirname(json), { recursive: true });
     writeFileSync(
       json,
-      JSON.stringify({ scenarios, started, hardware, settings, sdk: sdkReports, s5, s4: reports }, null, 2),
+      JSON.stringify({ scenarios, started, hardware, settings, sdk: sdkReports, s3: s3Results, s5, s4: reports }, null, 2),
     );
     console.log(`\nwrote ${json}`);
   }
