@@ -35,4 +35,4 @@ export { HttpClient } from './client/http-client';
 export { InProcessClient } from './client/in-process-client';
 export type { OrchestrationClient, FlowRun, TaskRun } from './client/types';
 export * from './errors';
-export { ObjectNotFoundError, ValidationFailedError, type State, type StateType } from '@rigel/server';
+export { ObjectNotFoundError, ValidationFailedError, type State, type StateType } from '@rigel/server/contract';

@@ -6,7 +6,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { errorFromBody, type ErrorBody, type OrchestrationResult, type StateProposal } from '@rigel/server';
+import { errorFromBody, type ErrorBody, type OrchestrationResult, type StateProposal } from '@rigel/server/contract';
 import { ApiUnreachableError } from '../errors';
 import type {
   CreatedRun,

@@ -3,8 +3,8 @@
  * code path minus HTTP), so a plain `node my-flow.js` persists its runs and a dashboard started later
  * shows them. Several scripts and a running server may share the SQLite file.
  */
-import { Database, type Settings, type StateProposal } from '@rigel/server';
-import { createServices, type Services } from '@rigel/server/services';
+import type { Settings, StateProposal } from '@rigel/server/contract';
+import type { Services } from '@rigel/server/services';
 import type { DeploymentCreateDto } from '@rigel/server/schemas/dto/deployment.dto';
 import type { FlowRunCreateDto } from '@rigel/server/schemas/dto/flow-run.dto';
 import type { TaskRunCreateDto } from '@rigel/server/schemas/dto/task-run.dto';
@@ -35,12 +35,19 @@ export class InProcessClient implements OrchestrationClient {
   }
 
   private open(): Promise<Services> {
-    this.services ??= this.existing
-      ? Promise.resolve(this.existing)
-      : Database.open({ url: this.settings.databaseUrl, busyTimeoutMs: this.settings.sqliteBusyTimeoutMs }).then((db) =>
-          createServices(db, { settings: this.settings }),
-        );
+    this.services ??= this.existing ? Promise.resolve(this.existing) : this.openDatabase();
     return this.services;
+  }
+
+  /** The database and services are loaded on first use, so a process talking HTTP never loads them. */
+  private async openDatabase(): Promise<Services> {
+    const { Database } = await import('@rigel/server/db/database');
+    const { createServices } = await import('@rigel/server/services');
+    const db = await Database.open({
+      url: this.settings.databaseUrl,
+      busyTimeoutMs: this.settings.sqliteBusyTimeoutMs,
+    });
+    return createServices(db, { settings: this.settings });
   }
 
   async getOrCreateFlow(name: string) {

@@ -5,15 +5,13 @@
  * separate worker.
  */
 import { hostname } from 'node:os';
-import { loadSettings } from '@rigel/server';
+import { loadSettings } from '@rigel/server/contract';
 import type { DeploymentInfo, DeploymentInput } from '../client/types';
-import { adminApi } from '../cli/admin';
 import { runFlowRunById } from '../engine/flow-engine';
 import { flowId, runtime } from '../engine/runtime';
 import type { FlowDefinition } from '../metadata/registry';
 import { parameterSchema } from '../metadata/schema';
 import { entrypointOf } from '../worker/entrypoint';
-import { Worker } from '../worker/worker';
 
 export type ScheduleInput =
   | { cron: string; timezone?: string; dayOr?: boolean }
@@ -118,12 +116,15 @@ export async function serve(entries: [unknown, DeployOptions][], options: ServeO
     process.stdout.write(`Serving ${invoker.definition.name}/${deployment.name}\n`);
   }
   const rt = runtime();
+  // Loaded here: serving needs the HTTP and worker machinery, deploying alone does not.
+  const { adminApi } = await import('../cli/admin.js');
+  const { Worker } = await import('../worker/worker.js');
   const api = await adminApi(loadSettings());
   const worker = new Worker(api, {
     pool,
     limit: options.limit ?? 10,
     pollIntervalSeconds: options.pollIntervalSeconds ?? 2,
-    execute: async (run) => {
+    execute: async (run: { id: string; deploymentId: string | null }) => {
       const target = run.deploymentId ? byDeployment.get(run.deploymentId) : undefined;
       if (!target) throw new Error(`flow run ${run.id} is not of a deployment this process serves`);
       await runFlowRunById(target.definition, target.thisArg, run.id);

@@ -3,7 +3,7 @@
  * set → HTTP; unset → ephemeral, in-process on the local database), the log shipper, and caches that
  * live as long as the client (flow ids by name).
  */
-import { loadSettings, type Settings } from '@rigel/server';
+import { loadSettings, type Settings } from '@rigel/server/contract';
 import { HttpClient } from '../client/http-client';
 import { InProcessClient } from '../client/in-process-client';
 import type { OrchestrationClient } from '../client/types';

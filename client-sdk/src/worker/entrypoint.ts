@@ -3,7 +3,6 @@
  * finding the flow and the object to call it on.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
-import { loadFlowFile } from '../cli/load-file';
 import { registeredFlows, type FlowDefinition } from '../metadata/registry';
 
 export class EntrypointError extends Error {}
@@ -30,9 +29,14 @@ export function receiverFor(definition: FlowDefinition): unknown {
 }
 
 /** Loads the entrypoint's file (relative to `cwd`) and returns its flow with the object to call it on. */
-export function loadEntrypoint(entrypoint: string, cwd: string): { definition: FlowDefinition; thisArg: unknown } {
+export async function loadEntrypoint(
+  entrypoint: string,
+  cwd: string,
+): Promise<{ definition: FlowDefinition; thisArg: unknown }> {
   const { file, qualifier } = splitEntrypoint(entrypoint);
   const path = isAbsolute(file) ? file : resolve(cwd, file);
+  // The TypeScript compiler is loaded only for a .ts entrypoint's first compile.
+  const { loadFlowFile } = await import('../cli/load-file.js');
   loadFlowFile(path);
   const definition = registeredFlows().find((f) => f.qualifiedName === qualifier || f.name === qualifier);
   if (!definition) {

@@ -18,11 +18,11 @@ async function main(): Promise<number> {
   const run = await client.readFlowRun(id);
   if (!run.deploymentId) throw new Error(`Flow run ${id} has no deployment, so there is no code to run it with`);
   const deployment = await client.readDeployment(run.deploymentId);
-  let loaded: ReturnType<typeof loadEntrypoint>;
+  let loaded: Awaited<ReturnType<typeof loadEntrypoint>>;
   try {
     const cwd = deployment.path && existsSync(deployment.path) ? deployment.path : process.cwd();
     process.chdir(cwd);
-    loaded = loadEntrypoint(deployment.entrypoint, cwd);
+    loaded = await loadEntrypoint(deployment.entrypoint, cwd);
   } catch (error) {
     const message = `Could not load the deployment's entrypoint ${deployment.entrypoint}: ${(error as Error).message}`;
     process.stderr.write(`${message}\n`);

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { isTerminal, type OrchestrationResult, type StateType } from '@rigel/server';
+import { isTerminal, type OrchestrationResult, type StateType } from '@rigel/server/contract';
 import type { AdminApi } from '../cli/admin';
 
 export interface WorkerOptions {

@@ -1,5 +1,5 @@
 /** What every CLI command shares: reaching the API, mapping errors to exit codes, parameters. */
-import { loadSettings, ObjectNotFoundError, RigelError, type Settings } from '@rigel/server';
+import { loadSettings, ObjectNotFoundError, RigelError, type Settings } from '@rigel/server/contract';
 import { ApiUnreachableError } from '../../errors';
 import { adminApi, type AdminApi } from '../admin';
 import { EXIT } from '../output';

@@ -1,6 +1,6 @@
 /** `rigel flow-run ls|inspect|logs|cancel|retry|watch`. */
 import type { Command } from 'commander';
-import { isTerminal, type State, type StateType } from '@rigel/server';
+import { isTerminal, type State, type StateType } from '@rigel/server/contract';
 import { ago, colour, duration, EXIT, print, printJson, stateLabel, table } from '../output';
 import type { AdminApi } from '../admin';
 import { collect, positiveInt, withApi } from './common';

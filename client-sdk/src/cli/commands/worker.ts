@@ -1,6 +1,6 @@
 /** `rigel worker start --pool <name>`. */
 import type { Command } from 'commander';
-import { loadSettings } from '@rigel/server';
+import { loadSettings } from '@rigel/server/contract';
 import { Worker } from '../../worker/worker';
 import { adminApi } from '../admin';
 import { print } from '../output';
