@@ -8,6 +8,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { errorFromBody, type ErrorBody, type OrchestrationResult, type StateProposal } from '@rigel/server/contract';
 import { ApiUnreachableError } from '../errors';
+import { TaskBatcher } from './task-batcher';
 import type {
   CreatedRun,
   DeploymentInfo,
@@ -156,18 +157,27 @@ export class HttpClient implements OrchestrationClient {
   }
 
   async createTaskRun(input: TaskRunCreate): Promise<CreatedRun<TaskRun>> {
-    return this.created(
-      await this.call<TaskRun & { orchestrationResult?: OrchestrationResult }>('POST', 'task-runs', input),
-    );
+    const body = await this.batcher.submit({ op: 'create', body: input as unknown as Record<string, unknown> });
+    return this.created(body as TaskRun & { orchestrationResult?: OrchestrationResult });
   }
 
   readTaskRun(id: string) {
     return this.call<TaskRun>('GET', `task-runs/${id}`);
   }
 
-  setTaskRunState(id: string, state: StateProposal, force = false) {
-    return this.call<OrchestrationResult>('POST', `task-runs/${id}/set-state`, { state, ...(force ? { force } : {}) });
+  async setTaskRunState(id: string, state: StateProposal, force = false): Promise<OrchestrationResult> {
+    const body = { state, ...(force ? { force } : {}) } as unknown as Record<string, unknown>;
+    return (await this.batcher.submit({ op: 'set-state', id, body })) as OrchestrationResult;
   }
+
+  /** Task-run calls of one event-loop turn share a request (see task-batcher.ts). */
+  private readonly batcher = new TaskBatcher(
+    (operation) =>
+      operation.op === 'create'
+        ? this.call('POST', 'task-runs', operation.body)
+        : this.call('POST', `task-runs/${operation.id}/set-state`, operation.body),
+    (operations) => this.call<{ status: number; body: unknown }[]>('POST', 'task-runs/batch', operations),
+  );
 
   heartbeat(flowRunId: string): Promise<RunStateSummary> {
     return this.call<RunStateSummary>('POST', `flow-runs/${flowRunId}/heartbeat`);

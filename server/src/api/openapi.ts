@@ -273,6 +273,7 @@ const RESPONSE_SCHEMAS: Record<string, Schema> = {
   },
   Heartbeat: { type: 'object', properties: { stateType: str({ nullable: true }), stateName: str({ nullable: true }) } },
   FlowRunInput: { type: 'object', properties: { key: str(), value: {} } },
+  BatchResult: { type: 'object', properties: { status: { type: 'integer' }, body: {} } },
   ConcurrencyLimit: {
     type: 'object',
     properties: {

@@ -1,14 +1,50 @@
 import { IdParamsDto } from '../../schemas/dto/common.dto';
 import { TaskRunFilterDto, TaskRunFiltersDto } from '../../schemas/dto/filters.dto';
 import { SetStateDto } from '../../schemas/dto/state.dto';
-import { TaskRunCreateDto } from '../../schemas/dto/task-run.dto';
+import { MAX_TASK_RUN_BATCH, TaskRunBatchOperationDto, TaskRunCreateDto } from '../../schemas/dto/task-run.dto';
+import { ValidationFailedError } from '../../schemas/errors';
+import { toRigelError } from '../errors';
+import { validateDto } from '../validation';
 import type { Services } from '../../services';
 import { defineRoute, type AnyRoute } from '../route';
 
 export function taskRunsRoutes({ runs, taskRuns }: Services): AnyRoute[] {
   const tag = 'Task runs';
   const notFound = { 404: { description: 'No such task run' } };
+
+  /** One batch operation, answered like its own request would be (status and body). */
+  async function operate(operation: TaskRunBatchOperationDto): Promise<{ status: number; body: unknown }> {
+    try {
+      if (operation.op === 'create') {
+        const dto = await validateDto(TaskRunCreateDto, operation.body, 'body');
+        const { run, created, orchestrationResult } = await taskRuns.create(dto);
+        return { status: created ? 201 : 200, body: orchestrationResult ? { ...run, orchestrationResult } : run };
+      }
+      if (!operation.id) throw ValidationFailedError.field('id', 'is required for set-state');
+      const dto = await validateDto(SetStateDto, operation.body, 'body');
+      const { result, written } = await runs.setState('task', operation.id, dto);
+      return { status: written ? 201 : 200, body: result };
+    } catch (error) {
+      const { status, error: rigelError } = toRigelError(error);
+      return { status, body: rigelError.toBody() };
+    }
+  }
+
   return [
+    defineRoute({
+      method: 'post',
+      path: '/task-runs/batch',
+      summary: `Create task runs and propose their states in one request (at most ${MAX_TASK_RUN_BATCH} operations, each answered on its own)`,
+      tag,
+      body: { arrayOf: TaskRunBatchOperationDto, maxItems: MAX_TASK_RUN_BATCH },
+      responses: {
+        200: { description: 'One { status, body } per operation, in order', schema: 'BatchResult', array: true },
+      },
+      handler: async ({ body }) => ({
+        status: 200,
+        body: await Promise.all((body as TaskRunBatchOperationDto[]).map((operation) => operate(operation))),
+      }),
+    }),
     defineRoute({
       method: 'post',
       path: '/task-runs',

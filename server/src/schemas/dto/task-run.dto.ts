@@ -1,6 +1,7 @@
 import {
   ArrayMaxSize,
   IsArray,
+  IsIn,
   IsInt,
   IsISO8601,
   IsNumber,
@@ -98,4 +99,23 @@ export class TaskRunCreateDto {
   @IsOptional()
   @Nested(() => StateCreateDto)
   state?: StateCreateDto;
+}
+
+export const MAX_TASK_RUN_BATCH = 500;
+
+/**
+ * One operation of `POST /api/task-runs/batch`: create a task run (`body` is a TaskRunCreateDto) or
+ * propose a state for one (`id`, and `body` a SetStateDto). Each is validated and answered on its own.
+ */
+export class TaskRunBatchOperationDto {
+  @IsIn(['create', 'set-state'], { message: 'op must be create or set-state' })
+  op: 'create' | 'set-state';
+
+  @IsOptional()
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id?: string;
+
+  @IsPlainObject()
+  @KeepAsSent()
+  body: Record<string, unknown>;
 }
