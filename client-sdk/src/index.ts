@@ -18,6 +18,7 @@ export { TaskFuture, allowFailure, unmapped, wait, asCompleted } from './engine/
 export { getRunContext, tags, type RunContextView } from './engine/context';
 export { CachePolicy, INPUTS, TASK_SOURCE, FLOW_PARAMETERS, RUN_ID, NONE } from './engine/caching';
 export { completed, failed, cancelled } from './engine/states';
+export { pauseFlowRun, suspendFlowRun, type PauseOptions } from './engine/pause';
 export { configure, shutdown, setConcurrencyLimit } from './engine/runtime';
 export { serialize, deserialize } from './engine/serialization';
 export {

@@ -183,6 +183,24 @@ export class HttpClient implements OrchestrationClient {
     return this.call<RunStateSummary>('POST', `flow-runs/${flowRunId}/heartbeat`);
   }
 
+  async setFlowRunInput(flowRunId: string, key: string, value: unknown): Promise<void> {
+    try {
+      await this.call('POST', `flow-runs/${flowRunId}/input`, { key, value });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'CONFLICT') throw error;
+    }
+  }
+
+  async readFlowRunInput(flowRunId: string, key: string): Promise<unknown | null> {
+    try {
+      return (await this.call<{ value: unknown }>('GET', `flow-runs/${flowRunId}/input/${encodeURIComponent(key)}`))
+        .value;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'OBJECT_NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
   readDeployment(id: string): Promise<DeploymentInfo> {
     return this.call<DeploymentInfo>('GET', `deployments/${id}`);
   }

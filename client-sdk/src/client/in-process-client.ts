@@ -85,6 +85,23 @@ export class InProcessClient implements OrchestrationClient {
     return (await (await this.open()).flowRuns.heartbeat(flowRunId)) as RunStateSummary;
   }
 
+  async setFlowRunInput(flowRunId: string, key: string, value: unknown): Promise<void> {
+    try {
+      await (await this.open()).flowRunInputs.create(flowRunId, key, value);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'CONFLICT') throw error;
+    }
+  }
+
+  async readFlowRunInput(flowRunId: string, key: string): Promise<unknown | null> {
+    try {
+      return (await (await this.open()).flowRunInputs.read(flowRunId, key)).value;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'OBJECT_NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
   async readDeployment(id: string): Promise<DeploymentInfo> {
     return (await (await this.open()).deployments.read(id)) as unknown as DeploymentInfo;
   }

@@ -131,6 +131,10 @@ export interface OrchestrationClient {
   setTaskRunState(id: string, state: StateProposal, force?: boolean): Promise<OrchestrationResult>;
   /** Records that the run's process is alive; answers with the run's current state (e.g. CANCELLING). */
   heartbeat(flowRunId: string): Promise<RunStateSummary>;
+  /** Stores a keyed JSON value for a flow run (a pause's input schema); a key is written once. */
+  setFlowRunInput(flowRunId: string, key: string, value: unknown): Promise<void>;
+  /** Reads a keyed value of a flow run; null when there is none. */
+  readFlowRunInput(flowRunId: string, key: string): Promise<unknown | null>;
   /** A deployment (to run one of its flow runs). */
   readDeployment(id: string): Promise<DeploymentInfo>;
   /** Creates or updates a deployment (by flow and name); creates its work pool when it does not exist. */

@@ -37,8 +37,16 @@ export class FlowRunContext {
     return String(n);
   }
 
+  private pauses = 0;
+
+  /** The n-th pause of an attempt gets key `pause-n`: a resumed run replaying its code finds it again. */
+  nextPauseKey(): string {
+    return `pause-${++this.pauses}`;
+  }
+
   resetForAttempt(signal: AbortSignal): void {
     this.counters = new Map();
+    this.pauses = 0;
     this.futures.clear();
     this.signal = signal;
   }

@@ -29,6 +29,7 @@ import { loadResult, persistResult } from './results';
 import { TaskRunner } from './runner';
 import { flowId, runtime, type Runtime } from './runtime';
 import { toJsonParameters } from './serialization';
+import { FlowSuspended } from './pause';
 import { isReturnedState } from './states';
 import { errorMessage, renderName, withTimeout } from './timeouts';
 
@@ -48,6 +49,8 @@ interface Body {
   value?: unknown;
   error?: unknown;
   proposal: StateProposal;
+  /** The body suspended the run (suspendFlowRun): nothing more is proposed by this process. */
+  suspended?: boolean;
 }
 
 export async function callFlow(call: FlowCall): Promise<unknown> {
@@ -174,7 +177,11 @@ async function executeFlowRun(
   try {
     const { state, body } = await runAttempts(call, rt, context, args, controller);
     await runFinalHooks(definition, context.flowRun, state, body?.error, logger);
-    logger.info(`Finished in state ${state.name}${state.message ? `: ${state.message}` : ''}`);
+    logger.info(
+      state.type === 'PAUSED'
+        ? 'Suspended: this process stops here; the run goes on when it is resumed'
+        : `Finished in state ${state.name}${state.message ? `: ${state.message}` : ''}`,
+    );
     await rt.shipper.flush();
     return finish(call, rt, run.name, state, body);
   } catch (error) {
@@ -230,6 +237,10 @@ async function runAttempts(
     const attemptController = new AbortController();
     context.resetForAttempt(AbortSignal.any([controller.signal, attemptController.signal]));
     const body = await runBody(call, rt, context, args, attemptController);
+    if (body.suspended) {
+      const current = await rt.client.readFlowRun(context.flowRun.id);
+      return { state: current.state!, body };
+    }
     if (context.cancelRequested) {
       const cancelled = await proposeState(rt.client, 'flow', context.flowRun.id, {
         type: 'CANCELLED',
@@ -288,6 +299,7 @@ async function runBody(
     await Promise.allSettled([...context.futures].map((f) => f.settled));
     // Losing the API is not the body's failure: callFlow proposes CRASHED (orchestration.md §8).
     if (error instanceof ApiUnreachableError) throw error;
+    if (error instanceof FlowSuspended) return { suspended: true, proposal: { type: 'PAUSED' } };
     const timedOut = (error as Error)?.name === 'RunTimeoutError';
     context.logger.error(`The flow body raised ${errorMessage(error)}`);
     return {

@@ -94,3 +94,20 @@ export function parameterSchema(params: ParameterSpec[], fn: AnyFunction): Schem
     ...(Object.keys(definitions).length ? { definitions } : {}),
   });
 }
+
+/** The JSON schema of a DTO class (for the input a paused flow run waits for). */
+export function classSchema(type: new (...args: never[]) => object): Schema {
+  const options = { classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: '#/definitions/' };
+  const schema = targetConstructorToSchema(type, options) as Schema;
+  const all = validationMetadatasToSchemas(options);
+  const definitions: Record<string, Schema> = {};
+  for (const ref of JSON.stringify(schema).match(/#\/definitions\/[\w$]+/g) ?? []) {
+    const name = ref.slice('#/definitions/'.length);
+    if (all[name]) definitions[name] = all[name] as Schema;
+  }
+  return widenDates({
+    ...schema,
+    additionalProperties: false,
+    ...(Object.keys(definitions).length ? { definitions } : {}),
+  });
+}

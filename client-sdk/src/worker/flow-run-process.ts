@@ -30,7 +30,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const state = await runFlowRunById(loaded.definition, loaded.thisArg, id);
-  return state.type === 'COMPLETED' ? 0 : 1;
+  // A suspended run (PAUSED) is not a failure: the process's work is done until the run is resumed.
+  return state.type === 'COMPLETED' || state.type === 'PAUSED' ? 0 : 1;
 }
 
 main()
