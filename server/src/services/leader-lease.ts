@@ -9,6 +9,7 @@ import type { Database } from '../db/database';
 
 export class LeaderLease {
   private client: PoolClient | null = null;
+  private readonly onError = () => this.drop();
 
   constructor(
     private readonly db: Database,
@@ -31,7 +32,7 @@ export class LeaderLease {
     try {
       const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.key]);
       if (result.rows[0]?.locked) {
-        client.on('error', () => this.drop());
+        client.on('error', this.onError);
         this.client = client;
         return true;
       }
@@ -44,6 +45,7 @@ export class LeaderLease {
   }
 
   private drop(): void {
+    this.client?.off('error', this.onError);
     this.client?.release(true);
     this.client = null;
   }
@@ -52,6 +54,8 @@ export class LeaderLease {
     if (!this.client) return;
     const client = this.client;
     this.client = null;
+    // The pooled connection outlives this lease: it must not keep calling back into it.
+    client.off('error', this.onError);
     try {
       await client.query('SELECT pg_advisory_unlock($1)', [this.key]);
       client.release();

@@ -76,7 +76,8 @@ export class SchedulerService extends LoopService {
     if (!(await this.lease.acquire())) return { leader: false, deployments: 0, created: 0 };
     let created = 0;
     let deployments = 0;
-    for (let after = ''; ;) {
+    // Keyset pagination by id, from the nil UUID (a valid uuid on PostgreSQL, sorting before every id on both).
+    for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
       const batch = await this.db.query(
         `SELECT * FROM "deployment" WHERE "paused" = ? AND "id" > ? AND EXISTS
            (SELECT 1 FROM "deployment_schedule" s WHERE s."deploymentId" = "deployment"."id" AND s."active" = ?)
