@@ -194,15 +194,30 @@ export class Worker {
         current.stateType !== 'SCHEDULED' &&
         current.stateType !== 'PAUSED'
       ) {
-        await this.api.call('POST', `flow-runs/${run.id}/set-state`, {
-          state: { type: 'CRASHED', message: `The flow run's process exited (${how}) before the run finished` },
+        const message = `The flow run's process exited (${how}) before the run finished`;
+        const crashed = await this.api.call<OrchestrationResult>('POST', `flow-runs/${run.id}/set-state`, {
+          state: { type: 'CRASHED', message },
         });
+        if (crashed.state?.type === 'CRASHED') await this.crashTaskRuns(run.id, message);
       }
     } catch (error) {
       this.log(`[${run.name}] could not record how it ended: ${(error as Error).message}`);
     }
     this.log(`Flow run ${run.name} process ended (${how}) after ${((Date.now() - entry.started) / 1000).toFixed(1)} s`);
     this.wake?.();
+  }
+
+  /** The task runs a killed process left RUNNING follow its flow run (as the crashed-runs service does). */
+  private async crashTaskRuns(flowRunId: string, message: string): Promise<void> {
+    const tasks = await this.api.call<{ id: string }[]>('POST', 'task-runs/filter', {
+      taskRuns: { flowRunId: { any: [flowRunId] }, state: { type: { any: ['RUNNING'] } } },
+      limit: 1000,
+    });
+    for (const task of tasks) {
+      await this.api.call('POST', `task-runs/${task.id}/set-state`, {
+        state: { type: 'CRASHED', message: `Its flow run ${flowRunId} crashed: ${message}` },
+      });
+    }
   }
 
   /** Stops the processes of runs that are being cancelled: SIGTERM, then SIGKILL after the grace period. */
