@@ -26,6 +26,8 @@ function pause(seconds: number): Promise<void> {
 }
 
 export class WorkerFlows {
+  static attempts = 0;
+
   @Flow({ name: 'wf-quick' })
   async quick(greeting: string = 'hello', times: number = 1): Promise<string> {
     say(`QUICK ${getRunContext().flowRun!.id} ${process.pid}`);
@@ -45,6 +47,14 @@ export class WorkerFlows {
   async stubborn(): Promise<void> {
     say(`STUBBORN ${getRunContext().flowRun!.id} ${process.pid}`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120_000);
+  }
+
+  /** Fails its first attempt in a process; its retry (same process) completes. */
+  @Flow({ name: 'wf-flaky', retries: 1, retryDelaySeconds: 0 })
+  async flaky(): Promise<number> {
+    WorkerFlows.attempts++;
+    if (WorkerFlows.attempts === 1) throw new Error('the first attempt fails');
+    return WorkerFlows.attempts;
   }
 
   @Task({ name: 'wf-first' })

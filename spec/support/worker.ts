@@ -19,12 +19,13 @@ import { startTestServer, type TestServer } from './server';
 export const FLOWS_DIR = __dirname;
 export const FLOWS_FILE = 'worker-flows.js';
 
-export type Qualifier = 'quick' | 'sleepy' | 'stubborn' | 'journal';
+export type Qualifier = 'quick' | 'sleepy' | 'stubborn' | 'journal' | 'flaky';
 const FLOW_NAMES: Record<Qualifier, string> = {
   quick: 'wf-quick',
   sleepy: 'wf-sleepy',
   stubborn: 'wf-stubborn',
   journal: 'wf-journal',
+  flaky: 'wf-flaky',
 };
 
 export interface WorkerWorld {

@@ -15,6 +15,7 @@ import type {
   RunStateSummary,
   FlowRun,
   FlowRunCreate,
+  FlowRunUpdate,
   LogLine,
   OrchestrationClient,
   StoredResult,
@@ -171,6 +172,10 @@ export class HttpClient implements OrchestrationClient {
 
   heartbeat(flowRunId: string): Promise<RunStateSummary> {
     return this.call<RunStateSummary>('POST', `flow-runs/${flowRunId}/heartbeat`);
+  }
+
+  updateFlowRun(id: string, update: FlowRunUpdate): Promise<FlowRun> {
+    return this.call<FlowRun>('PATCH', `flow-runs/${id}`, update);
   }
 
   readDeployment(id: string): Promise<DeploymentInfo> {

@@ -52,6 +52,10 @@ export interface FlowRunCreate {
   empiricalPolicy?: { retries?: number; retryDelaySeconds?: number };
 }
 
+export interface FlowRunUpdate {
+  empiricalPolicy?: { retries?: number; retryDelaySeconds?: number };
+}
+
 export interface TaskRunCreate {
   flowRunId?: string;
   taskKey: string;
@@ -131,6 +135,8 @@ export interface OrchestrationClient {
   setTaskRunState(id: string, state: StateProposal, force?: boolean): Promise<OrchestrationResult>;
   /** Records that the run's process is alive; answers with the run's current state (e.g. CANCELLING). */
   heartbeat(flowRunId: string): Promise<RunStateSummary>;
+  /** Changes fields of a flow run that are not its state (e.g. the retry policy of a deployment run). */
+  updateFlowRun(id: string, update: FlowRunUpdate): Promise<FlowRun>;
   /** A deployment (to run one of its flow runs). */
   readDeployment(id: string): Promise<DeploymentInfo>;
   /** Creates or updates a deployment (by flow and name); creates its work pool when it does not exist. */

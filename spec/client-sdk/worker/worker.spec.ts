@@ -53,6 +53,23 @@ describe('Worker', function () {
     });
   });
 
+  describe("when the deployed flow's attempt fails and the flow declares retries", () => {
+    it("retries it by the flow's policy, to Completed", async () => {
+      const run = await world.createRun((await world.deployment('flaky')).id);
+      world.start();
+      const done = await world.waitFor(run.id, finished);
+      expect(stateNames(await world.states(run.id))).to.deep.equal([
+        'Scheduled',
+        'Pending',
+        'Running',
+        'AwaitingRetry',
+        'Running',
+        'Completed',
+      ]);
+      expect(done.empiricalPolicy).to.deep.include({ retries: 1, retryDelaySeconds: 0 });
+    });
+  });
+
   describe('when two workers poll the same pool', () => {
     it('claims every run exactly once and completes each once', async () => {
       const deployment = await world.deployment('quick');
