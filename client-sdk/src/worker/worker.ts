@@ -152,6 +152,9 @@ export class Worker {
     const child = spawn(process.execPath, [FLOW_PROCESS], {
       env: { ...process.env, ...this.options.env, RIGEL_FLOW_RUN_ID: run.id },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: Ctrl+C in the worker's terminal reaches the worker only, which lets the
+      // run finish (or hands it back); only the worker decides when a flow process is signalled.
+      detached: true,
     });
     const entry: RunningChild = {
       child,
