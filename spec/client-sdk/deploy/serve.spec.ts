@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
+import { configure, HttpClient, serve } from '@rigel/sdk';
 import { sdkChildEnv, spawnNode, type Child } from '../../support/child-process';
-import { workerWorld, type WorkerWorld } from '../../support/worker';
+import { sdkSettings } from '../../support/sdk';
+import { WorkerFlows } from '../../support/worker-flows';
+import { tempDir, workerWorld, type WorkerWorld } from '../../support/worker';
 
 const SCRIPT = join(__dirname, '..', '..', 'support', 'serve-flows.js');
 
@@ -80,4 +83,53 @@ describe('serve()', function () {
       });
     });
   });
+
+  describe('when the SDK was pointed at a server with configure() (not the environment)', () => {
+    it('claims the runs from that server', async () => {
+      serving.process.kill('SIGKILL');
+      await serving.exited;
+      // The environment names another (empty) database: serving from it would never see the runs.
+      const env = { ...sdkChildEnv(), RIGEL_DATABASE_URL: `sqlite://${join(tempDir('rigel-serve-'), 'other.db')}` };
+      serving = spawnNode([SCRIPT, world.server.apiUrl], env);
+      await serving.waitForLine(/polling pool "serve-spec"/);
+      const run = await servedRun('wf-quick', {});
+      expect((await world.waitFor(run.id, (r) => r.stateType === 'COMPLETED')).stateType).to.equal('COMPLETED');
+      serving.process.kill('SIGTERM');
+      expect(await serving.exited).to.equal(0);
+    });
+  });
+
+  describe('when it is stopped through its signal option', () => {
+    it('resolves once the run in flight has finished', async () => {
+      serving.process.kill('SIGKILL');
+      await serving.exited;
+      await configure({ client: new HttpClient({ apiUrl: world.server.apiUrl }), settings: sdkSettings() });
+      try {
+        const controller = new AbortController();
+        const flows = new WorkerFlows();
+        const served = serve([[flows.sleepy, { name: 'in-process' }]], {
+          workPool: 'serve-spec',
+          pollIntervalSeconds: 0.2,
+          signal: controller.signal,
+        });
+        const deployment = await eventuallyDeployed('wf-sleepy', 'in-process');
+        const run = await world.createRun(deployment, { seconds: 1 });
+        await world.waitFor(run.id, (r) => r.stateType === 'RUNNING');
+        controller.abort();
+        await served;
+        expect((await world.run(run.id)).stateType).to.equal('COMPLETED');
+      } finally {
+        await configure();
+      }
+    });
+  });
+
+  async function eventuallyDeployed(flow: string, name: string): Promise<string> {
+    for (let i = 0; i < 100; i++) {
+      const response = await world.server.api.get(`/deployments/name/${flow}/${name}`);
+      if (response.status === 200) return (response.body as { id: string }).id;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`${flow}/${name} was not deployed`);
+  }
 });
