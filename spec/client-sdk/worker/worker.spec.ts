@@ -158,6 +158,43 @@ describe('Worker', function () {
     });
   });
 
+  describe('when its pool or a queue has a concurrency limit', () => {
+    it('gets no more runs of the pool than its limit allows while they are active', async () => {
+      await world.server.api.post('/work-pools', { name: 'specs', concurrencyLimit: 1 });
+      const deployment = await world.deployment('sleepy');
+      const runs = [
+        await world.createRun(deployment.id, { seconds: 1 }),
+        await world.createRun(deployment.id, { seconds: 0 }),
+      ];
+      const worker = world.worker();
+      expect(await worker.pollOnce()).to.equal(1);
+      expect(await worker.pollOnce()).to.equal(0);
+      await worker.stop();
+      const second = world.worker();
+      expect(await second.pollOnce()).to.equal(1);
+      await second.stop();
+      for (const run of runs) expect((await world.run(run.id)).stateType).to.equal('COMPLETED');
+    });
+
+    it("caps each queue by its own limit and still fills the pool's other queues", async () => {
+      await world.server.api.post('/work-pools', { name: 'specs' });
+      await world.server.api.post('/work-pools/specs/queues', { name: 'narrow', priority: 1, concurrencyLimit: 1 });
+      const narrow = await world.deployment('sleepy', { name: 'narrow', workQueueName: 'narrow' });
+      const wide = await world.deployment('sleepy', { name: 'wide' });
+      const inNarrow = [
+        await world.createRun(narrow.id, { seconds: 0 }),
+        await world.createRun(narrow.id, { seconds: 0 }),
+      ];
+      const inWide = [await world.createRun(wide.id, { seconds: 0 }), await world.createRun(wide.id, { seconds: 0 })];
+      const worker = world.worker();
+      expect(await worker.pollOnce()).to.equal(3);
+      await worker.stop();
+      const states = async (runs: ApiRun[]) => Promise.all(runs.map(async (r) => (await world.run(r.id)).stateType));
+      expect(await states(inWide)).to.deep.equal(['COMPLETED', 'COMPLETED']);
+      expect((await states(inNarrow)).sort()).to.deep.equal(['COMPLETED', 'SCHEDULED']);
+    });
+  });
+
   describe('when it is stopped', () => {
     it('stops claiming and waits for the runs it started to finish', async () => {
       const deployment = await world.deployment('sleepy');
