@@ -76,8 +76,11 @@ describeInCliModes('rigel deploy and rigel deployment', (world) => {
         'Running',
         'Completed',
       ]);
-      expect((await world().rigel('flow-run', 'logs', run.id)).stdout).to.contain(
-        `Beginning flow run '${run.name}' for flow 'wf-quick'`,
+      expect((await world().rigel('flow-run', 'logs', run.id)).stdout).to.match(
+        new RegExp(
+          `^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\| INFO    \\| Beginning flow run '${run.name}' for flow 'wf-quick'$`,
+          'm',
+        ),
       );
       const watchedAgain = await world().rigel('flow-run', 'watch', run.id);
       expect(watchedAgain.code).to.equal(0);
