@@ -243,8 +243,9 @@ export class Worker {
   }
 
   /**
-   * Stops claiming. With `handBack`, runs still going are rescheduled for another worker and their
-   * processes stopped; otherwise the worker waits for them to finish.
+   * Stops claiming. With `handBack`, runs still going in child processes are rescheduled for another
+   * worker and their processes stopped; otherwise (and for runs executing in this process) the worker
+   * waits for them to finish.
    */
   async stop(options: { handBack?: boolean } = {}): Promise<void> {
     this.stopping = true;
@@ -252,12 +253,14 @@ export class Worker {
     await this.loop;
     if (options.handBack) {
       for (const [id, entry] of this.running) {
+        // A run executing in this process (serve) cannot be stopped, so it is not handed back: it finishes.
+        if (!entry.child) continue;
         await this.api
           .call('POST', `flow-runs/${id}/set-state`, {
             state: { type: 'SCHEDULED', name: 'Rescheduled', message: `Handed back by worker ${this.name}` },
           })
           .catch(() => undefined);
-        entry.child?.kill('SIGTERM');
+        entry.child.kill('SIGTERM');
       }
     }
     await Promise.all([...this.running.values()].map((e) => e.exited));

@@ -123,4 +123,22 @@ describe('Worker: processes that stop early', function () {
       expect(journal(dir)).to.deep.equal(['first', 'second', 'second']);
     });
   });
+
+  describe('when it runs claimed runs in its own process (serve) and is stopped with handBack', () => {
+    it('does not hand back a run it cannot stop: it waits for it instead', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const run = await world.createRun((await world.deployment('quick')).id);
+      const worker = world.worker({ execute: () => gate });
+      expect(await worker.pollOnce()).to.equal(1);
+      const stopping = worker.stop({ handBack: true });
+      // Long enough for a hand-back request to have reached the server.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(worker.activeRuns).to.equal(1);
+      release();
+      await stopping;
+      expect(worker.activeRuns).to.equal(0);
+      expect(stateNames(await world.states(run.id))).to.deep.equal(['Scheduled', 'Pending']);
+    });
+  });
 });
