@@ -5,7 +5,7 @@
  * the folder they are given, so a spec can count executions across processes.
  */
 import 'reflect-metadata';
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Flow, getRunContext, Task } from '@rigel/sdk';
 
@@ -72,6 +72,25 @@ export class WorkerFlows {
       await new Promise((resolve) => setTimeout(resolve, 120_000));
     }
     return `${previous}+two`;
+  }
+
+  /** Like `second`, but only its first call waits: it removes `<dir>/block` as it finds it. */
+  @Task({ name: 'wf-second-once' })
+  async secondOnce(dir: string, previous: string): Promise<string> {
+    appendFileSync(join(dir, 'journal'), 'second\n');
+    if (existsSync(join(dir, 'block'))) {
+      rmSync(join(dir, 'block'));
+      say(`BLOCKED ${getRunContext().flowRun!.id} ${process.pid}`);
+      await new Promise((resolve) => setTimeout(resolve, 120_000));
+    }
+    return `${previous}+two`;
+  }
+
+  /** A journal flow with a retry: when its process dies, the server reschedules it for a worker. */
+  @Flow({ name: 'wf-resilient', retries: 1, retryDelaySeconds: 0 })
+  async resilient(dir: string): Promise<string> {
+    const one = await this.first(dir);
+    return this.secondOnce(dir, one);
   }
 
   @Flow({ name: 'wf-journal' })

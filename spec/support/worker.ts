@@ -19,13 +19,14 @@ import { startTestServer, type TestServer } from './server';
 export const FLOWS_DIR = __dirname;
 export const FLOWS_FILE = 'worker-flows.js';
 
-export type Qualifier = 'quick' | 'sleepy' | 'stubborn' | 'journal' | 'flaky';
+export type Qualifier = 'quick' | 'sleepy' | 'stubborn' | 'journal' | 'flaky' | 'resilient';
 const FLOW_NAMES: Record<Qualifier, string> = {
   quick: 'wf-quick',
   sleepy: 'wf-sleepy',
   stubborn: 'wf-stubborn',
   journal: 'wf-journal',
   flaky: 'wf-flaky',
+  resilient: 'wf-resilient',
 };
 
 export interface WorkerWorld {

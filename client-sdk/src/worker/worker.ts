@@ -201,7 +201,10 @@ export class Worker {
         const crashed = await this.api.call<OrchestrationResult>('POST', `flow-runs/${run.id}/set-state`, {
           state: { type: 'CRASHED', message },
         });
-        if (crashed.state?.type === 'CRASHED') await this.crashTaskRuns(run.id, message);
+        // Crashed, or rescheduled for another attempt (a deployment run with retries left).
+        if (crashed.state?.type === 'CRASHED' || crashed.state?.type === 'SCHEDULED') {
+          await this.crashTaskRuns(run.id, message);
+        }
       }
     } catch (error) {
       this.log(`[${run.name}] could not record how it ended: ${(error as Error).message}`);

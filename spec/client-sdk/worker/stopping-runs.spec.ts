@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Worker } from '@rigel/sdk/worker/worker';
 import type { ApiRun } from '@rigel/server/services/serializers';
 import { stateNames, tempDir, workerWorld, type WorkerWorld } from '../../support/worker';
 
@@ -19,10 +18,10 @@ describe('Worker: processes that stop early', function () {
   });
 
   /** A journal run whose second task blocks until the spec removes `<dir>/block`. */
-  async function blockedRun(): Promise<{ run: ApiRun; dir: string; pid: number; worker: Worker }> {
+  async function blockedRun(flow: 'journal' | 'resilient' = 'journal') {
     const dir = tempDir('rigel-worker-journal-');
     writeFileSync(join(dir, 'block'), '');
-    const run = await world.createRun((await world.deployment('journal')).id, { dir });
+    const run = await world.createRun((await world.deployment(flow)).id, { dir });
     const worker = world.start();
     const [, , pid] = await world.waitForLine(new RegExp(`BLOCKED (${run.id}) (\\d+)`));
     return { run, dir, pid: Number(pid), worker };
@@ -75,6 +74,28 @@ describe('Worker: processes that stop early', function () {
         'Running',
         'Completed',
       ]);
+    });
+  });
+
+  describe('when the process of a deployment run with retries left is killed', () => {
+    it('is rescheduled by the server and run again to Completed, without repeating finished tasks', async () => {
+      const { run, dir, pid } = await blockedRun('resilient');
+      process.kill(pid, 'SIGKILL');
+      const done = await world.waitFor(run.id, finished);
+      expect(done.stateType).to.equal('COMPLETED');
+      expect(journal(dir)).to.deep.equal(['first', 'second', 'second']);
+      expect(stateNames(await world.states(run.id))).to.deep.equal([
+        'Scheduled',
+        'Pending',
+        'Running',
+        'AwaitingRetry',
+        'Pending',
+        'Running',
+        'Completed',
+      ]);
+      const decisions = (await world.server.api.get(`/flow-runs/${run.id}/decisions`)).body as Record<string, string>[];
+      expect(decisions.map((d) => [d.rule, d.status])).to.deep.include(['RetryCrashedDeploymentRuns', 'REJECT']);
+      expect(decisions.find((d) => d.rule === 'RetryCrashedDeploymentRuns')!.reason).to.contain('signal SIGKILL');
     });
   });
 
