@@ -82,6 +82,10 @@ describeInCliModes('rigel deploy and rigel deployment', (world) => {
           'm',
         ),
       );
+      const logLines = (await world().rigel('flow-run', 'logs', run.id, '--json')).stdout.trim().split('\n');
+      expect(logLines.map((line) => JSON.parse(line).flowRunId)).to.include(run.id);
+      expect(await world().json('flow-run', 'ls', '--state', 'completed', '--flow', 'wf-quick')).to.have.length(1);
+      expect(await world().json('flow-run', 'ls', '--state', 'FAILED')).to.deep.equal([]);
       const watchedAgain = await world().rigel('flow-run', 'watch', run.id);
       expect(watchedAgain.code).to.equal(0);
 
