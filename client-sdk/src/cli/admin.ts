@@ -16,7 +16,9 @@ export interface AdminApi {
 
 export async function adminApi(settings: Settings): Promise<AdminApi> {
   if (settings.apiUrl) {
-    const http = new HttpClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, retryBudgetSeconds: 10 });
+    // A command gives up on an unreachable API sooner than a flow run does (at most 10 s).
+    const retryBudgetSeconds = Math.min(10, settings.clientRetryBudgetSeconds);
+    const http = new HttpClient({ apiUrl: settings.apiUrl, apiKey: settings.apiKey, retryBudgetSeconds });
     return { target: settings.apiUrl, call: (m, p, b) => http.call(m, p, b), close: () => http.close() };
   }
   const server = await startServer({

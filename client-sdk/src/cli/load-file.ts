@@ -8,13 +8,20 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
-import ts from 'typescript';
+import type * as TypeScript from 'typescript';
+
+/** The compiler, loaded on first use: importing the SDK (or running a .js file) does not pay for it. */
+function typescript(): typeof TypeScript {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('typescript') as typeof TypeScript;
+}
 
 export class FlowFileError extends Error {}
 
-function compilerOptions(file: string): ts.CompilerOptions {
+function compilerOptions(file: string): TypeScript.CompilerOptions {
+  const ts = typescript();
   const configPath = ts.findConfigFile(dirname(file), ts.sys.fileExists);
-  let options: ts.CompilerOptions = {
+  let options: TypeScript.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     strict: true,
     esModuleInterop: true,
@@ -47,7 +54,8 @@ function compilerOptions(file: string): ts.CompilerOptions {
   };
 }
 
-function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string {
+function formatDiagnostics(diagnostics: readonly TypeScript.Diagnostic[]): string {
+  const ts = typescript();
   return ts.formatDiagnosticsWithColorAndContext(diagnostics, {
     getCanonicalFileName: (f) => f,
     getCurrentDirectory: () => process.cwd(),
@@ -74,11 +82,13 @@ function stamp(file: string): string | null {
 }
 
 function cachePath(file: string): string {
+  const ts = typescript();
   return join(CACHE_DIR, `${createHash('sha256').update(`${ts.version}\0${file}`).digest('hex').slice(0, 24)}.json`);
 }
 
 /** The compiled output of a previous run, when no input file changed since. */
 function readCache(file: string): Map<string, string> | null {
+  const ts = typescript();
   try {
     const cache = JSON.parse(readFileSync(cachePath(file), 'utf8')) as CompiledCache;
     if (cache.version !== ts.version) return null;
@@ -89,7 +99,8 @@ function readCache(file: string): Map<string, string> | null {
   }
 }
 
-function writeCache(file: string, program: ts.Program, outputs: Map<string, string>): void {
+function writeCache(file: string, program: TypeScript.Program, outputs: Map<string, string>): void {
+  const ts = typescript();
   try {
     const inputs: Record<string, string> = {};
     for (const source of program.getSourceFiles()) {
@@ -107,6 +118,7 @@ function writeCache(file: string, program: ts.Program, outputs: Map<string, stri
 }
 
 function compile(file: string, path: string, typeCheck: boolean): Map<string, string> {
+  const ts = typescript();
   const cached = typeCheck ? readCache(file) : null;
   if (cached) return cached;
   const program = ts.createProgram([file], compilerOptions(file));

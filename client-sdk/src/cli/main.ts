@@ -6,15 +6,17 @@
  * unreachable.
  */
 import 'reflect-metadata';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { serverProgram } from '@rigel/server/main';
 import { RIGEL_VERSION } from '@rigel/server/api/routes/health.routes';
 import { configCommands } from './commands/config';
 import { deployCommands } from './commands/deploy';
+import { exitCodeOf } from './commands/common';
 import { deploymentCommands } from './commands/deployments';
 import { flowRunCommands } from './commands/flow-runs';
 import { resourceCommands } from './commands/resources';
 import { workerCommands } from './commands/worker';
+import { EXIT } from './output';
 import { runCommand } from './run-command';
 
 export function program(): Command {
@@ -67,14 +69,28 @@ export function program(): Command {
           : `rigel ${RIGEL_VERSION} (node ${process.version})\n`,
       );
     });
+  throwUsageErrors(rigel);
   return rigel;
+}
+
+/** Commander's usage errors (it has printed them) reach `main` as errors, so they exit 2, not 1. */
+function throwUsageErrors(command: Command): void {
+  command.exitOverride();
+  for (const sub of command.commands) throwUsageErrors(sub);
+}
+
+function exitCodeOfFailure(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  return exitCodeOf(error);
 }
 
 if (require.main === module) {
   program()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
+      if (!(error instanceof CommanderError)) {
+        process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+      process.exit(exitCodeOfFailure(error));
     });
 }

@@ -16,6 +16,7 @@ import type {
   RunStateSummary,
   FlowRun,
   FlowRunCreate,
+  FlowRunUpdate,
   LogLine,
   OrchestrationClient,
   StoredResult,
@@ -199,6 +200,10 @@ export class HttpClient implements OrchestrationClient {
       if ((error as { code?: string }).code === 'OBJECT_NOT_FOUND') return null;
       throw error;
     }
+  }
+
+  updateFlowRun(id: string, update: FlowRunUpdate): Promise<FlowRun> {
+    return this.call<FlowRun>('PATCH', `flow-runs/${id}`, update);
   }
 
   readDeployment(id: string): Promise<DeploymentInfo> {

@@ -6,7 +6,7 @@
 import type { Settings, StateProposal } from '@rigel/server/contract';
 import type { Services } from '@rigel/server/services';
 import type { DeploymentCreateDto } from '@rigel/server/schemas/dto/deployment.dto';
-import type { FlowRunCreateDto } from '@rigel/server/schemas/dto/flow-run.dto';
+import type { FlowRunCreateDto, FlowRunUpdateDto } from '@rigel/server/schemas/dto/flow-run.dto';
 import type { TaskRunCreateDto } from '@rigel/server/schemas/dto/task-run.dto';
 import type {
   CreatedRun,
@@ -15,6 +15,7 @@ import type {
   RunStateSummary,
   FlowRun,
   FlowRunCreate,
+  FlowRunUpdate,
   LogLine,
   OrchestrationClient,
   StoredResult,
@@ -100,6 +101,10 @@ export class InProcessClient implements OrchestrationClient {
       if ((error as { code?: string }).code === 'OBJECT_NOT_FOUND') return null;
       throw error;
     }
+  }
+
+  async updateFlowRun(id: string, update: FlowRunUpdate): Promise<FlowRun> {
+    return (await (await this.open()).flowRuns.update(id, update as FlowRunUpdateDto)) as unknown as FlowRun;
   }
 
   async readDeployment(id: string): Promise<DeploymentInfo> {

@@ -52,6 +52,10 @@ export interface FlowRunCreate {
   empiricalPolicy?: { retries?: number; retryDelaySeconds?: number };
 }
 
+export interface FlowRunUpdate {
+  empiricalPolicy?: { retries?: number; retryDelaySeconds?: number };
+}
+
 export interface TaskRunCreate {
   flowRunId?: string;
   taskKey: string;
@@ -135,6 +139,8 @@ export interface OrchestrationClient {
   setFlowRunInput(flowRunId: string, key: string, value: unknown): Promise<void>;
   /** Reads a keyed value of a flow run; null when there is none. */
   readFlowRunInput(flowRunId: string, key: string): Promise<unknown | null>;
+  /** Changes fields of a flow run that are not its state (e.g. the retry policy of a deployment run). */
+  updateFlowRun(id: string, update: FlowRunUpdate): Promise<FlowRun>;
   /** A deployment (to run one of its flow runs). */
   readDeployment(id: string): Promise<DeploymentInfo>;
   /** Creates or updates a deployment (by flow and name); creates its work pool when it does not exist. */

@@ -5,10 +5,11 @@
  * separate worker.
  */
 import { hostname } from 'node:os';
-import { loadSettings } from '@rigel/server/contract';
 import type { DeploymentInfo, DeploymentInput } from '../client/types';
+import type { AdminApi } from '../cli/admin';
+import type { HttpClient } from '../client/http-client';
 import { runFlowRunById } from '../engine/flow-engine';
-import { flowId, runtime } from '../engine/runtime';
+import { flowId, runtime, type Runtime } from '../engine/runtime';
 import type { FlowDefinition } from '../metadata/registry';
 import { parameterSchema } from '../metadata/schema';
 import { entrypointOf } from '../worker/entrypoint';
@@ -97,11 +98,14 @@ export interface ServeOptions {
   /** At most this many runs at once (default 10). */
   limit?: number;
   pollIntervalSeconds?: number;
+  /** Stops serving when aborted, like SIGINT/SIGTERM do (runs in flight finish first). */
+  signal?: AbortSignal;
 }
 
 /**
- * Deploys each flow and runs their runs in this process until it is interrupted (Ctrl+C): the
- * one-process way to put flows on a schedule.
+ * Deploys each flow and runs their runs in this process until it is interrupted (Ctrl+C, SIGTERM or
+ * `options.signal`); resolves once the runs in flight have finished. The one-process way to put flows
+ * on a schedule. Runs are claimed from the same place the SDK sends runs to (see `configure()`).
  *
  * @example
  * await serve([[new Etl().nightly, { name: 'nightly', cron: '0 3 * * *' }]]);
@@ -115,26 +119,44 @@ export async function serve(entries: [unknown, DeployOptions][], options: ServeO
     byDeployment.set(deployment.id, { definition: invoker.definition, thisArg: receiverOf(flow) });
     process.stdout.write(`Serving ${invoker.definition.name}/${deployment.name}\n`);
   }
-  const rt = runtime();
-  // Loaded here: serving needs the HTTP and worker machinery, deploying alone does not.
-  const { adminApi } = await import('../cli/admin.js');
+  const api = await apiOf(runtime());
+  // Loaded here: serving needs the worker machinery, deploying alone does not.
   const { Worker } = await import('../worker/worker.js');
-  const api = await adminApi(loadSettings());
   const worker = new Worker(api, {
     pool,
     limit: options.limit ?? 10,
     pollIntervalSeconds: options.pollIntervalSeconds ?? 2,
-    execute: async (run: { id: string; deploymentId: string | null }) => {
+    execute: async (run) => {
       const target = run.deploymentId ? byDeployment.get(run.deploymentId) : undefined;
       if (!target) throw new Error(`flow run ${run.id} is not of a deployment this process serves`);
       await runFlowRunById(target.definition, target.thisArg, run.id);
     },
   });
-  const stop = () => void worker.stop().then(() => api.close());
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  await worker.start();
-  void rt;
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= worker.stop());
+  const onStop = () => void stop();
+  process.once('SIGINT', onStop);
+  process.once('SIGTERM', onStop);
+  options.signal?.addEventListener('abort', onStop, { once: true });
+  try {
+    if (!options.signal?.aborted) await worker.start();
+    await stop();
+  } finally {
+    process.off('SIGINT', onStop);
+    process.off('SIGTERM', onStop);
+    options.signal?.removeEventListener('abort', onStop);
+    await api.close();
+  }
+}
+
+/** The API the served runs are claimed through: where the SDK's client sends runs. */
+async function apiOf(rt: Runtime): Promise<AdminApi> {
+  if (rt.client.mode === 'remote') {
+    const client = rt.client as HttpClient;
+    return { target: client.target, call: (m, p, b) => client.call(m, p, b), close: async () => undefined };
+  }
+  const { adminApi } = await import('../cli/admin.js');
+  return adminApi({ ...rt.settings, apiUrl: undefined });
 }
 
 /** The object an invoker was bound to (the instance whose method was passed). */

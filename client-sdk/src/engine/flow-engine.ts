@@ -122,7 +122,7 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
  */
 export async function runFlowRunById(definition: FlowDefinition, thisArg: unknown, flowRunId: string): Promise<State> {
   const rt = runtime();
-  const run = await rt.client.readFlowRun(flowRunId);
+  const run = await adoptRetryPolicy(rt, definition, await rt.client.readFlowRun(flowRunId));
   const args = definition.params.map((p) => run.parameters[p.name]);
   const checked =
     definition.options.validateParameters === false
@@ -142,6 +142,21 @@ export async function runFlowRunById(definition: FlowDefinition, thisArg: unknow
     return answer.state!;
   }
   return (await executeFlowRun(call, rt, run, checked.values, logger)) as State;
+}
+
+/**
+ * A run created elsewhere (a deployment run) gets the flow's retry policy from its code where the run
+ * does not set one, so the server's RetryFailedFlows rule sees the retries the flow declares.
+ */
+async function adoptRetryPolicy(rt: Runtime, definition: FlowDefinition, run: FlowRun): Promise<FlowRun> {
+  const policy = run.empiricalPolicy ?? {};
+  const missing: { retries?: number; retryDelaySeconds?: number } = {};
+  if (policy.retries === undefined && definition.options.retries !== undefined)
+    missing.retries = definition.options.retries;
+  if (policy.retryDelaySeconds === undefined && definition.options.retryDelaySeconds !== undefined)
+    missing.retryDelaySeconds = definition.options.retryDelaySeconds;
+  if (Object.keys(missing).length === 0) return run;
+  return rt.client.updateFlowRun(run.id, { empiricalPolicy: missing });
 }
 
 /** Runs the attempts of a created flow run: heartbeats, interrupts, cancellation, hooks, the answer. */

@@ -2,6 +2,7 @@
  * Crashes: on SIGINT/SIGTERM every run this process is executing is proposed CRASHED (with the signal
  * named), logs are flushed, and the process exits with the conventional code (130 / 143). Runs killed
  * with SIGKILL cannot do this: the server's crashed-run service notices their missing heartbeats.
+ * With no run in flight, a program that handles the signal itself (serve()) is left to stop its own way.
  */
 import type { State } from '@rigel/server';
 import type { OrchestrationClient } from '../client/types';
@@ -49,10 +50,15 @@ function install(): void {
   if (installed) return;
   installed = true;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    const onSignal = () => {
+      // No run in flight, and the program handles the signal itself (serve(), a worker): it stops its own way.
+      if (active.size === 0 && process.listenerCount(signal) > 1) return;
+      process.off(signal, onSignal);
       process.stderr.write(`\nrigel: ${signal} received; marking ${active.size} running run(s) Crashed …\n`);
       void crashAll(signal).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-    });
+    };
+    // First in line, so the count above still includes `once` listeners (they remove themselves when called).
+    process.prependListener(signal, onSignal);
   }
 }
 

@@ -152,6 +152,9 @@ export class Worker {
     const child = spawn(process.execPath, [FLOW_PROCESS], {
       env: { ...process.env, ...this.options.env, RIGEL_FLOW_RUN_ID: run.id },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: Ctrl+C in the worker's terminal reaches the worker only, which lets the
+      // run finish (or hands it back); only the worker decides when a flow process is signalled.
+      detached: true,
     });
     const entry: RunningChild = {
       child,
@@ -194,15 +197,33 @@ export class Worker {
         current.stateType !== 'SCHEDULED' &&
         current.stateType !== 'PAUSED'
       ) {
-        await this.api.call('POST', `flow-runs/${run.id}/set-state`, {
-          state: { type: 'CRASHED', message: `The flow run's process exited (${how}) before the run finished` },
+        const message = `The flow run's process exited (${how}) before the run finished`;
+        const crashed = await this.api.call<OrchestrationResult>('POST', `flow-runs/${run.id}/set-state`, {
+          state: { type: 'CRASHED', message },
         });
+        // Crashed, or rescheduled for another attempt (a deployment run with retries left).
+        if (crashed.state?.type === 'CRASHED' || crashed.state?.type === 'SCHEDULED') {
+          await this.crashTaskRuns(run.id, message);
+        }
       }
     } catch (error) {
       this.log(`[${run.name}] could not record how it ended: ${(error as Error).message}`);
     }
     this.log(`Flow run ${run.name} process ended (${how}) after ${((Date.now() - entry.started) / 1000).toFixed(1)} s`);
     this.wake?.();
+  }
+
+  /** The task runs a killed process left RUNNING follow its flow run (as the crashed-runs service does). */
+  private async crashTaskRuns(flowRunId: string, message: string): Promise<void> {
+    const tasks = await this.api.call<{ id: string }[]>('POST', 'task-runs/filter', {
+      taskRuns: { flowRunId: { any: [flowRunId] }, state: { type: { any: ['RUNNING'] } } },
+      limit: 1000,
+    });
+    for (const task of tasks) {
+      await this.api.call('POST', `task-runs/${task.id}/set-state`, {
+        state: { type: 'CRASHED', message: `Its flow run ${flowRunId} crashed: ${message}` },
+      });
+    }
   }
 
   /** Stops the processes of runs that are being cancelled: SIGTERM, then SIGKILL after the grace period. */
@@ -225,8 +246,9 @@ export class Worker {
   }
 
   /**
-   * Stops claiming. With `handBack`, runs still going are rescheduled for another worker and their
-   * processes stopped; otherwise the worker waits for them to finish.
+   * Stops claiming. With `handBack`, runs still going in child processes are rescheduled for another
+   * worker and their processes stopped; otherwise (and for runs executing in this process) the worker
+   * waits for them to finish.
    */
   async stop(options: { handBack?: boolean } = {}): Promise<void> {
     this.stopping = true;
@@ -234,12 +256,14 @@ export class Worker {
     await this.loop;
     if (options.handBack) {
       for (const [id, entry] of this.running) {
+        // A run executing in this process (serve) cannot be stopped, so it is not handed back: it finishes.
+        if (!entry.child) continue;
         await this.api
           .call('POST', `flow-runs/${id}/set-state`, {
             state: { type: 'SCHEDULED', name: 'Rescheduled', message: `Handed back by worker ${this.name}` },
           })
           .catch(() => undefined);
-        entry.child?.kill('SIGTERM');
+        entry.child.kill('SIGTERM');
       }
     }
     await Promise.all([...this.running.values()].map((e) => e.exited));

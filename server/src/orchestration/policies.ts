@@ -16,7 +16,7 @@ import { PreventRunningTasksFromStoppedFlows, UpdateFlowRunTrackerOnTasks } from
 import { EnsureOnlyScheduledFlowsMarkedLate } from './rules/late-runs';
 import { PreventPendingTransitions } from './rules/pending';
 import { HandlePausingFlows, HandleResumingPausedFlows } from './rules/pausing';
-import { RenameReruns, RetryFailedFlows, RetryFailedTasks } from './rules/retries';
+import { RenameReruns, RetryCrashedDeploymentRuns, RetryFailedFlows, RetryFailedTasks } from './rules/retries';
 import { CopyScheduledTime, WaitForScheduledTime } from './rules/scheduling';
 import {
   HandleFlowTerminalStateTransitions,
@@ -40,6 +40,7 @@ export const CoreFlowPolicy = definePolicy('CoreFlowPolicy', [
   CopyScheduledTime,
   WaitForScheduledTime,
   RetryFailedFlows,
+  RetryCrashedDeploymentRuns,
   // Last: releases the deployment slot according to the state actually written.
   ReleaseFlowConcurrencySlots,
 ]);

@@ -249,7 +249,8 @@ export class WorkPoolsService {
 
   /**
    * The SCHEDULED runs of a pool's (unpaused) queues due before `before`, highest-priority queue first,
-   * then by scheduled time. Claiming happens afterwards through a PENDING proposal.
+   * then by scheduled time, within the pool's and each queue's concurrency limit (runs that are PENDING,
+   * RUNNING or CANCELLING hold a place). Claiming happens afterwards through a PENDING proposal.
    */
   async scheduledRuns(
     poolName: string,
@@ -262,21 +263,46 @@ export class WorkPoolsService {
       (q) => !q.paused && (!options.queueNames?.length || options.queueNames.includes(q.name)),
     );
     if (eligible.length === 0) return [];
-    const ids = eligible.map((q) => q.id);
-    // Ordered by the queue's integer priority column (a priority bound as a parameter inside a CASE
-    // is text on PostgreSQL, where '10' sorts before '2').
-    const rows = await this.db.query(
-      `SELECT r."id" FROM "flow_run" r JOIN "work_queue" q ON q."id" = r."workQueueId"
-       WHERE r."workQueueId" IN (${placeholders(ids.length)}) AND r."stateType" = 'SCHEDULED' AND r."nextScheduledStartTime" <= ?
-       ORDER BY q."priority", r."nextScheduledStartTime", r."id" LIMIT ?`,
-      [...ids, this.db.codec.encodeTimestamp(options.before), options.limit],
-    );
+    const active = await this.activeRunsByQueue(queues.map((q) => q.id));
+    let room = options.limit;
+    const poolLimit = pool.concurrencyLimit as number | null;
+    if (poolLimit !== null) room = Math.min(room, poolLimit - [...active.values()].reduce((a, b) => a + b, 0));
+    const ids: string[] = [];
+    const before = this.db.codec.encodeTimestamp(options.before);
+    for (const queue of eligible) {
+      const queueLimit = queue.concurrencyLimit as number | null;
+      const take = Math.min(
+        room - ids.length,
+        queueLimit === null ? Infinity : queueLimit - (active.get(queue.id) ?? 0),
+      );
+      if (take <= 0) continue;
+      const rows = await this.db.query(
+        `SELECT r."id" FROM "flow_run" r WHERE r."workQueueId" = ? AND r."stateType" = 'SCHEDULED'
+         AND r."nextScheduledStartTime" <= ? ORDER BY r."nextScheduledStartTime", r."id" LIMIT ?`,
+        [queue.id, before, take],
+      );
+      ids.push(...rows.map((row) => String(row.id)));
+    }
+    const polled = eligible.map((q) => q.id);
     const now = this.db.codec.encodeTimestamp(this.clock());
     await this.db.transaction((tx) =>
-      tx.execute(`UPDATE "work_queue" SET "lastPolled" = ? WHERE "id" IN (${placeholders(ids.length)})`, [now, ...ids]),
+      tx.execute(`UPDATE "work_queue" SET "lastPolled" = ? WHERE "id" IN (${placeholders(polled.length)})`, [
+        now,
+        ...polled,
+      ]),
     );
     const out: ApiRun[] = [];
-    for (const row of rows) out.push(await this.runs.read('flow', String(row.id)));
+    for (const id of ids) out.push(await this.runs.read('flow', id));
     return out;
+  }
+
+  /** How many runs of each queue hold a place (PENDING, RUNNING, CANCELLING). */
+  private async activeRunsByQueue(queueIds: string[]): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ workQueueId: string; n: unknown }>(
+      `SELECT "workQueueId", COUNT(*) AS n FROM "flow_run" WHERE "workQueueId" IN (${placeholders(queueIds.length)})
+       AND "stateType" IN ('PENDING', 'RUNNING', 'CANCELLING') GROUP BY "workQueueId"`,
+      queueIds,
+    );
+    return new Map(rows.map((row) => [String(row.workQueueId), Number(row.n)]));
   }
 }

@@ -16,7 +16,7 @@ describe('OrchestrationService (the single write path)', () => {
   });
 
   describe('the policies', () => {
-    it('order the core rules as orchestration.md §4–§5 does', () => {
+    it('order the core rules as orchestration.md §4–§5 does (with RetryCrashedDeploymentRuns after RetryFailedFlows)', () => {
       expect(CoreFlowPolicy.rules.map((r) => r.name)).to.deep.equal([
         'PreventDuplicateTransitions',
         'HandleFlowTerminalStateTransitions',
@@ -30,6 +30,8 @@ describe('OrchestrationService (the single write path)', () => {
         'CopyScheduledTime',
         'WaitForScheduledTime',
         'RetryFailedFlows',
+        // reliability.md promise 2: a crashed deployment run with retries left is rescheduled.
+        'RetryCrashedDeploymentRuns',
         'ReleaseFlowConcurrencySlots',
       ]);
       expect(CoreTaskPolicy.rules.map((r) => r.name)).to.deep.equal([

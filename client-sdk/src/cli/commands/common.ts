@@ -2,6 +2,7 @@
 import { loadSettings, ObjectNotFoundError, RigelError, type Settings } from '@rigel/server/contract';
 import { ApiUnreachableError } from '../../errors';
 import { adminApi, type AdminApi } from '../admin';
+import { FlowFileError } from '../load-file';
 import { EXIT } from '../output';
 
 export class CliError extends Error {
@@ -15,6 +16,7 @@ export class CliError extends Error {
 
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
+  if (error instanceof FlowFileError) return EXIT.USAGE;
   if (error instanceof ObjectNotFoundError) return EXIT.NOT_FOUND;
   if (error instanceof RigelError && error.code === 'VALIDATION_FAILED') return EXIT.USAGE;
   if (error instanceof ApiUnreachableError) return EXIT.UNREACHABLE;

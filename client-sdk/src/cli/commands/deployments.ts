@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ago, EXIT, print, printJson, stateLabel, table } from '../output';
 import type { AdminApi } from '../admin';
-import { collect, deploymentRef, keyValues, withApi } from './common';
+import { CliError, collect, deploymentRef, keyValues, withApi } from './common';
 import { watchRun } from './flow-runs';
 
 type Deployment = Record<string, unknown> & {
@@ -19,6 +19,21 @@ async function findDeployment(api: AdminApi, ref: string): Promise<Deployment> {
     'GET',
     `deployments/name/${encodeURIComponent(flowName)}/${encodeURIComponent(deploymentName)}`,
   );
+}
+
+/** `--params <json>` merged with `--param key=value` pairs; bad JSON is a usage error (exit 2). */
+function runParameters(opts: { param: string[]; params?: string }): Record<string, unknown> {
+  let base: unknown = {};
+  if (opts.params) {
+    try {
+      base = JSON.parse(opts.params);
+    } catch (error) {
+      throw new CliError(`--params is not valid JSON: ${(error as Error).message}`, EXIT.USAGE);
+    }
+    if (!base || typeof base !== 'object' || Array.isArray(base))
+      throw new CliError('--params must be a JSON object', EXIT.USAGE);
+  }
+  return { ...(base as Record<string, unknown>), ...keyValues(opts.param) };
 }
 
 function describeSchedule(schedule: Record<string, unknown>): string {
@@ -115,7 +130,7 @@ export function deploymentCommands(program: Command): void {
     .action((ref: string, opts: { param: string[]; params?: string; watch?: boolean; json?: boolean }) =>
       withApi(async (api) => {
         const d = await findDeployment(api, ref);
-        const parameters = { ...(opts.params ? (JSON.parse(opts.params) as object) : {}), ...keyValues(opts.param) };
+        const parameters = runParameters(opts);
         const run = await api.call<{ id: string; name: string }>('POST', `deployments/${d.id}/create-flow-run`, {
           parameters,
         });

@@ -1,6 +1,7 @@
 /** `rigel flow-run ls|inspect|logs|cancel|retry|watch`. */
 import type { Command } from 'commander';
 import { isTerminal, type State, type StateType } from '@rigel/server/contract';
+import { levelName } from '../../logging/levels';
 import { ago, colour, duration, EXIT, print, printJson, stateLabel, table } from '../output';
 import type { AdminApi } from '../admin';
 import { collect, positiveInt, withApi } from './common';
@@ -125,7 +126,9 @@ export function flowRunCommands(program: Command): void {
           for (const log of logs) {
             if (opts.json) print(JSON.stringify(log));
             else
-              print(`${String(log.timestamp).slice(11, 23)} | ${String(log.level).padEnd(3)} | ${String(log.message)}`);
+              print(
+                `${String(log.timestamp).slice(11, 23)} | ${levelName(Number(log.level)).padEnd(8)}| ${String(log.message)}`,
+              );
           }
           if (logs.length === 1000) continue;
           if (!opts.follow) return;

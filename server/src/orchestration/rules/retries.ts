@@ -68,6 +68,30 @@ export class RetryFailedFlows extends OrchestrationRule {
 }
 
 /**
+ * RUNNING → CRASHED (deployment runs): the process running it died (killed, machine lost, interrupted);
+ * `runCount <= retries` → REJECT into AwaitingRetry(now + retryDelaySeconds), so a worker runs it again
+ * (reliability.md promise 2); its completed task runs are not executed again. The crash is the reason
+ * recorded with the decision. A run without a deployment has no worker to run it again.
+ */
+export class RetryCrashedDeploymentRuns extends OrchestrationRule {
+  static override readonly FROM_STATES = states('RUNNING');
+  static override readonly TO_STATES = states('CRASHED');
+
+  override async beforeTransition(ctx: OrchestrationContext): Promise<void> {
+    if (!ctx.run.deploymentId) return;
+    const policy = ctx.run.empiricalPolicy as RetryPolicy;
+    const retries = policy.retries ?? 0;
+    if (ctx.run.runCount > retries) return;
+    const delay = baseRetryDelay(policy.retryDelaySeconds, ctx.run.runCount);
+    const crash = ctx.proposedState!.message ?? 'the run crashed';
+    this.reject(
+      awaitingRetry(ctx, delay),
+      `Retrying: attempt ${ctx.run.runCount} of ${retries + 1} crashed (${crash}); next in ${delay} s`,
+    );
+  }
+}
+
+/**
  * RUNNING → FAILED (task runs): `retriable === false` → the failure stands; `runCount <= retries` →
  * REJECT into AwaitingRetry(now + delay), the delay taken from a number or a list by attempt, plus
  * jitter when `retryJitterFactor` is set.

@@ -12,6 +12,47 @@ describe('retry rules', () => {
   const delayOf = (result: OrchestrationResult) =>
     (new Date(result.state!.stateDetails.scheduledTime!).getTime() - h.clock.now().getTime()) / 1000;
 
+  describe('RetryCrashedDeploymentRuns (flow runs)', () => {
+    const runningRun = async (empiricalPolicy: object, withDeployment = true) => {
+      let deploymentId: string | undefined;
+      if (withDeployment) {
+        await h.services.workPools.createPool({ name: 'default' });
+        const dto = { name: 'nightly', flowId: h.flowId, entrypoint: 'flows.ts:Flows.run', workPoolName: 'default' };
+        deploymentId = (await h.services.deployments.create(dto as never)).deployment.id;
+      }
+      const run = await h.createFlowRun({ empiricalPolicy, ...(deploymentId ? { deploymentId } : {}) });
+      await h.propose('flow', run.id, { type: 'RUNNING' });
+      return run;
+    };
+    const crash = { type: 'CRASHED' as const, message: 'The process exited (signal SIGKILL)' };
+
+    describe('when a running deployment run crashes with retries left', () => {
+      it('answers REJECT with AwaitingRetry at now + retryDelaySeconds, naming the crash in the decision', async () => {
+        const run = await runningRun({ retries: 1, retryDelaySeconds: 30 });
+        const { result } = await h.propose('flow', run.id, crash);
+        expect(result.status).to.equal('REJECT');
+        expect(result.state).to.include({ type: 'SCHEDULED', name: 'AwaitingRetry' });
+        expect(delayOf(result)).to.equal(30);
+        const [decision] = await h.services.runs.decisions('flow', run.id);
+        expect(decision).to.include({ rule: 'RetryCrashedDeploymentRuns', status: 'REJECT', proposedType: 'CRASHED' });
+        expect(decision!.reason).to.equal(
+          'Retrying: attempt 1 of 2 crashed (The process exited (signal SIGKILL)); next in 30 s',
+        );
+      });
+    });
+
+    describe('when no retries are left, or the run has no deployment', () => {
+      it('accepts CRASHED', async () => {
+        const exhausted = await runningRun({ retries: 1 });
+        await h.propose('flow', exhausted.id, crash);
+        await h.propose('flow', exhausted.id, { type: 'RUNNING' });
+        expect((await h.propose('flow', exhausted.id, crash)).result.state?.type).to.equal('CRASHED');
+        const standalone = await runningRun({ retries: 3 }, false);
+        expect((await h.propose('flow', standalone.id, crash)).result).to.deep.include({ status: 'ACCEPT' });
+      });
+    });
+  });
+
   describe('RetryFailedFlows (flow runs)', () => {
     const runningFlow = async (empiricalPolicy: object) => {
       const run = await h.createFlowRun({ empiricalPolicy });
