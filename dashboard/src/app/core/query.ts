@@ -36,6 +36,13 @@ export class Query<T> {
     this.value.set(value);
   }
 
+  /** Forgets the value (the page now shows another object). */
+  clear(): void {
+    this.inFlight?.unsubscribe();
+    this.value.set(undefined);
+    this.error.set(null);
+  }
+
   cancel(): void {
     this.inFlight?.unsubscribe();
   }
