@@ -53,7 +53,9 @@ export class ApiClient {
   }
 
   patch<T>(path: string, body: unknown): Observable<T> {
-    return this.http.patch<T>(this.url(path), body).pipe(catchError((e: unknown) => throwError(() => ApiError.from(e))));
+    return this.http
+      .patch<T>(this.url(path), body)
+      .pipe(catchError((e: unknown) => throwError(() => ApiError.from(e))));
   }
 
   delete(path: string): Observable<void> {
@@ -66,7 +68,8 @@ export class ApiClient {
   flowRunHistory = (body: Body) => this.post<HistoryBucket[]>('/flow-runs/history', body);
   flowRun = (id: string) => this.get<FlowRun>(`/flow-runs/${id}`);
   flowRunGraph = (id: string) => this.get<FlowRunGraph>(`/flow-runs/${id}/graph`);
-  flowRunInput = (id: string, key: string) => this.get<{ key: string; value: unknown }>(`/flow-runs/${id}/input/${key}`);
+  flowRunInput = (id: string, key: string) =>
+    this.get<{ key: string; value: unknown }>(`/flow-runs/${id}/input/${key}`);
   resumeFlowRun = (id: string, runInput?: unknown) =>
     this.post<OrchestrationResult>(`/flow-runs/${id}/resume`, runInput === undefined ? {} : { runInput });
   filterTaskRuns = (body: Body) => this.post<TaskRun[]>('/task-runs/filter', body);

@@ -31,10 +31,12 @@ export class Names {
       });
     }
     if (deploymentIds.length) {
-      this.api.filterDeployments({ deployments: { id: { any: deploymentIds } }, limit: deploymentIds.length }).subscribe({
-        next: (list) => this.deployments.update((m) => new Map([...m, ...list.map((d) => [d.id, d.name] as const)])),
-        error: () => deploymentIds.forEach((id) => this.asked.delete(id)),
-      });
+      this.api
+        .filterDeployments({ deployments: { id: { any: deploymentIds } }, limit: deploymentIds.length })
+        .subscribe({
+          next: (list) => this.deployments.update((m) => new Map([...m, ...list.map((d) => [d.id, d.name] as const)])),
+          error: () => deploymentIds.forEach((id) => this.asked.delete(id)),
+        });
     }
   }
 

@@ -3,7 +3,17 @@
  * the task run table, subflow runs, logs, parameters and the state history with the orchestration
  * decisions. Everything follows the run live: its own events, its task runs' events and its logs.
  */
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { auditTime, map, Subject } from 'rxjs';
@@ -50,8 +60,19 @@ function nodeOf(run: TaskRun): GraphNode {
 @Component({
   selector: 'rg-flow-run-detail',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, StateBadge, TimePipe, DurationPipe, RequestStatus, StateHistory, RunActions, RunLogs, RunTimeline,
-    TaskRunsTable, FlowRunsTable],
+  imports: [
+    RouterLink,
+    StateBadge,
+    TimePipe,
+    DurationPipe,
+    RequestStatus,
+    StateHistory,
+    RunActions,
+    RunLogs,
+    RunTimeline,
+    TaskRunsTable,
+    FlowRunsTable,
+  ],
   templateUrl: './flow-run-detail.html',
 })
 export class FlowRunDetail {
@@ -63,7 +84,9 @@ export class FlowRunDetail {
 
   protected readonly tabs = TABS;
   protected readonly tab = toSignal(
-    inject(ActivatedRoute).queryParamMap.pipe(map((q) => (TABS.some((t) => t.id === q.get('tab')) ? q.get('tab') : 'timeline') as Tab)),
+    inject(ActivatedRoute).queryParamMap.pipe(
+      map((q) => (TABS.some((t) => t.id === q.get('tab')) ? q.get('tab') : 'timeline') as Tab),
+    ),
     { initialValue: 'timeline' as Tab },
   );
   protected readonly run = query(() => this.api.flowRun(this.id()));
@@ -71,10 +94,13 @@ export class FlowRunDetail {
   protected readonly nodes = signal<Map<string, GraphNode>>(new Map());
   protected readonly nodesVersion = signal(0);
   protected readonly historyVersion = signal(0);
-  protected readonly childIds = computed(() => {
-    this.nodesVersion();
-    return [...this.nodes().values()].map((n) => n.childFlowRunId).filter((id): id is string => !!id);
-  }, { equal: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]) });
+  protected readonly childIds = computed(
+    () => {
+      this.nodesVersion();
+      return [...this.nodes().values()].map((n) => n.childFlowRunId).filter((id): id is string => !!id);
+    },
+    { equal: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]) },
+  );
   protected readonly subflows = query(() => {
     const ids = this.childIds().slice(0, 200);
     return this.api.filterFlowRuns({ flowRuns: { id: { any: ids } }, sort: 'EXPECTED_START_TIME_ASC', limit: 200 });
@@ -169,7 +195,11 @@ export class FlowRunDetail {
   }
 
   protected selectTab(tab: Tab): void {
-    void this.router.navigate([], { queryParams: { tab: tab === 'timeline' ? null : tab }, queryParamsHandling: 'merge', replaceUrl: true });
+    void this.router.navigate([], {
+      queryParams: { tab: tab === 'timeline' ? null : tab },
+      queryParamsHandling: 'merge',
+      replaceUrl: true,
+    });
   }
 
   /** Arrow keys move between tabs (WAI-ARIA tabs pattern). */

@@ -13,7 +13,13 @@ export const SORTS = {
 } as const;
 export type Sort = keyof typeof SORTS;
 
-export const WINDOWS = { all: 'Any time', '1h': 'Past hour', '24h': 'Past 24 hours', '7d': 'Past 7 days', '30d': 'Past 30 days' } as const;
+export const WINDOWS = {
+  all: 'Any time',
+  '1h': 'Past hour',
+  '24h': 'Past 24 hours',
+  '7d': 'Past 7 days',
+  '30d': 'Past 30 days',
+} as const;
 export type TimeWindow = keyof typeof WINDOWS;
 const WINDOW_MS: Record<Exclude<TimeWindow, 'all'>, number> = {
   '1h': 3_600_000,

@@ -42,9 +42,12 @@ export class FlowRunsList {
   private readonly api = inject(ApiClient);
   private readonly router = inject(Router);
   private readonly names = inject(Names);
-  protected readonly params = toSignal(inject(ActivatedRoute).queryParamMap.pipe(
-    map((q) => paramsFromQuery(Object.fromEntries(q.keys.map((k) => [k, q.get(k)])))),
-  ), { initialValue: DEFAULT_PARAMS });
+  protected readonly params = toSignal(
+    inject(ActivatedRoute).queryParamMap.pipe(
+      map((q) => paramsFromQuery(Object.fromEntries(q.keys.map((k) => [k, q.get(k)])))),
+    ),
+    { initialValue: DEFAULT_PARAMS },
+  );
 
   protected readonly sorts = Object.entries(SORTS);
   protected readonly windows = Object.entries(WINDOWS);
@@ -103,7 +106,10 @@ export class FlowRunsList {
   }
 
   protected setTags(text: string): void {
-    const tags = text.split(',').map((t) => t.trim()).filter(Boolean);
+    const tags = text
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     if (tags.join(',') !== this.params().tags.join(',')) this.update({ tags });
   }
 
@@ -126,22 +132,23 @@ export class FlowRunsList {
   protected cancelSelected(): void {
     const ids = [...this.selected()];
     this.busy.set(true);
-    forEachId(ids, (id) => this.api.setState('flow', id, { type: 'CANCELLING', message: 'Cancelled from the dashboard' }))
-      .subscribe((outcomes) => {
-        this.busy.set(false);
-        const stopped = (type?: string) => type === 'CANCELLING' || type === 'CANCELLED';
-        const problems = outcomes
-          .filter((o) => !stopped(o.result?.state?.type))
-          .map((o) => o.error?.message ?? (o.result?.details as { reason?: string } | undefined)?.reason ?? 'refused');
-        this.notice.set({
-          kind: problems.length ? 'error' : 'success',
-          text: `Cancelled ${outcomes.length - problems.length} of ${outcomes.length} runs.${
-            problems.length ? ` Not cancelled: ${problems.join('; ')}` : ''
-          }`,
-        });
-        this.selected.set(new Set());
-        this.reload(true);
+    forEachId(ids, (id) =>
+      this.api.setState('flow', id, { type: 'CANCELLING', message: 'Cancelled from the dashboard' }),
+    ).subscribe((outcomes) => {
+      this.busy.set(false);
+      const stopped = (type?: string) => type === 'CANCELLING' || type === 'CANCELLED';
+      const problems = outcomes
+        .filter((o) => !stopped(o.result?.state?.type))
+        .map((o) => o.error?.message ?? (o.result?.details as { reason?: string } | undefined)?.reason ?? 'refused');
+      this.notice.set({
+        kind: problems.length ? 'error' : 'success',
+        text: `Cancelled ${outcomes.length - problems.length} of ${outcomes.length} runs.${
+          problems.length ? ` Not cancelled: ${problems.join('; ')}` : ''
+        }`,
       });
+      this.selected.set(new Set());
+      this.reload(true);
+    });
   }
 
   protected deleteSelected(): void {

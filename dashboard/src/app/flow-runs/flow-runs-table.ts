@@ -13,13 +13,21 @@ import { StateBadge } from '../shared/state-badge';
   template: `
     <div class="table-wrap">
       <table>
-        <caption class="sr-only">{{ caption() }}</caption>
+        <caption class="sr-only">
+          {{
+            caption()
+          }}
+        </caption>
         <thead>
           <tr>
             @if (selectable()) {
               <th scope="col">
-                <input type="checkbox" aria-label="Select all runs on this page" [checked]="allSelected()"
-                  (change)="toggleAll($any($event.target).checked)" />
+                <input
+                  type="checkbox"
+                  aria-label="Select all runs on this page"
+                  [checked]="allSelected()"
+                  (change)="toggleAll($any($event.target).checked)"
+                />
               </th>
             }
             <th scope="col">Run</th>
@@ -35,11 +43,17 @@ import { StateBadge } from '../shared/state-badge';
             <tr [attr.data-run-id]="run.id">
               @if (selectable()) {
                 <td>
-                  <input type="checkbox" [attr.aria-label]="'Select ' + run.name" [checked]="selected().has(run.id)"
-                    (change)="toggle(run.id, $any($event.target).checked)" />
+                  <input
+                    type="checkbox"
+                    [attr.aria-label]="'Select ' + run.name"
+                    [checked]="selected().has(run.id)"
+                    (change)="toggle(run.id, $any($event.target).checked)"
+                  />
                 </td>
               }
-              <td><a [routerLink]="['/flow-runs', run.id]" class="run-link">{{ run.name }}</a></td>
+              <td>
+                <a [routerLink]="['/flow-runs', run.id]" class="run-link">{{ run.name }}</a>
+              </td>
               <td>
                 @if (names.flow(run.flowId); as flowName) {
                   <a [routerLink]="['/flows', run.flowId]">{{ flowName }}</a>
@@ -48,7 +62,10 @@ import { StateBadge } from '../shared/state-badge';
                 }
                 @if (run.deploymentId) {
                   <div class="muted">
-                    via <a [routerLink]="['/deployments', run.deploymentId]">{{ names.deployment(run.deploymentId) ?? 'deployment' }}</a>
+                    via
+                    <a [routerLink]="['/deployments', run.deploymentId]">{{
+                      names.deployment(run.deploymentId) ?? 'deployment'
+                    }}</a>
                   </div>
                 }
               </td>

@@ -48,7 +48,9 @@ export class RunActions {
   }
 
   protected cancel(): void {
-    this.propose(this.api.setState('flow', this.run().id, { type: 'CANCELLING', message: 'Cancelled from the dashboard' }));
+    this.propose(
+      this.api.setState('flow', this.run().id, { type: 'CANCELLING', message: 'Cancelled from the dashboard' }),
+    );
   }
 
   protected retry(): void {
@@ -87,7 +89,8 @@ export class RunActions {
     this.inputSchema.set(null);
     this.api.flowRunInput(this.run().id, key).subscribe({
       next: (input) => this.inputSchema.set(input.value as Schema),
-      error: (e: unknown) => this.outcome.set({ ok: false, text: `The input form could not be loaded: ${ApiError.from(e).message}` }),
+      error: (e: unknown) =>
+        this.outcome.set({ ok: false, text: `The input form could not be loaded: ${ApiError.from(e).message}` }),
     });
   }
 

@@ -32,16 +32,55 @@ export const LEVELS = [
   selector: 'rg-run-logs',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styles: `
-    .log-box { max-height: 480px; overflow: auto; background: #0f172a; color: #e2e8f0; border-radius: var(--radius);
-      font-family: var(--mono); font-size: 0.82rem; padding: 0.4rem 0; }
-    .line { display: grid; grid-template-columns: 6.5rem 4.8rem 1fr; gap: 0.6rem; padding: 0.1rem 0.75rem; }
-    .line:hover { background: #1e293b; }
-    .msg { white-space: pre-wrap; overflow-wrap: anywhere; }
-    .lvl { font-weight: 700; }
-    .lvl[data-level='DEBUG'] { color: #94a3b8; } .lvl[data-level='INFO'] { color: #7dd3fc; }
-    .lvl[data-level='WARNING'] { color: #fcd34d; } .lvl[data-level='ERROR'], .lvl[data-level='CRITICAL'] { color: #fca5a5; }
-    .empty { color: #94a3b8; padding: 0.5rem 0.75rem; }
-    @media (max-width: 720px) { .line { grid-template-columns: 1fr; gap: 0; } }
+    .log-box {
+      max-height: 480px;
+      overflow: auto;
+      background: #0f172a;
+      color: #e2e8f0;
+      border-radius: var(--radius);
+      font-family: var(--mono);
+      font-size: 0.82rem;
+      padding: 0.4rem 0;
+    }
+    .line {
+      display: grid;
+      grid-template-columns: 6.5rem 4.8rem 1fr;
+      gap: 0.6rem;
+      padding: 0.1rem 0.75rem;
+    }
+    .line:hover {
+      background: #1e293b;
+    }
+    .msg {
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .lvl {
+      font-weight: 700;
+    }
+    .lvl[data-level='DEBUG'] {
+      color: #94a3b8;
+    }
+    .lvl[data-level='INFO'] {
+      color: #7dd3fc;
+    }
+    .lvl[data-level='WARNING'] {
+      color: #fcd34d;
+    }
+    .lvl[data-level='ERROR'],
+    .lvl[data-level='CRITICAL'] {
+      color: #fca5a5;
+    }
+    .empty {
+      color: #94a3b8;
+      padding: 0.5rem 0.75rem;
+    }
+    @media (max-width: 720px) {
+      .line {
+        grid-template-columns: 1fr;
+        gap: 0;
+      }
+    }
   `,
   template: `
     <div class="toolbar">
@@ -53,14 +92,21 @@ export const LEVELS = [
           }
         </select>
       </label>
-      <label class="check"><input type="checkbox" [checked]="follow()" (change)="follow.set($any($event.target).checked)" /> Follow new lines</label>
+      <label class="check"
+        ><input type="checkbox" [checked]="follow()" (change)="follow.set($any($event.target).checked)" /> Follow new
+        lines</label
+      >
       @if (olderAvailable()) {
-        <button type="button" class="btn btn-small" [disabled]="loading()" (click)="loadOlder()">Load older lines</button>
+        <button type="button" class="btn btn-small" [disabled]="loading()" (click)="loadOlder()">
+          Load older lines
+        </button>
       }
     </div>
     @if (error(); as e) {
-      <div class="alert alert-error" role="alert">Logs could not be loaded. {{ e.message }}
-        <button type="button" class="btn btn-small" (click)="reload()">Retry</button></div>
+      <div class="alert alert-error" role="alert">
+        Logs could not be loaded. {{ e.message }}
+        <button type="button" class="btn btn-small" (click)="reload()">Retry</button>
+      </div>
     }
     <div #box class="log-box" role="log" aria-live="polite" aria-label="Log lines" tabindex="0">
       @for (line of lines(); track line.id) {
@@ -70,7 +116,13 @@ export const LEVELS = [
           <span class="msg">{{ line.message }}</span>
         </div>
       } @empty {
-        <div class="empty">{{ loading() ? 'Loading logs…' : 'No log lines at this level yet. Lines appear here as the run logs them (getRunLogger().info(…)).' }}</div>
+        <div class="empty">
+          {{
+            loading()
+              ? 'Loading logs…'
+              : 'No log lines at this level yet. Lines appear here as the run logs them (getRunLogger().info(…)).'
+          }}
+        </div>
       }
     </div>
   `,

@@ -30,17 +30,47 @@ const MAX_VIEW_HEIGHT = 440;
   selector: 'rg-run-timeline',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styles: `
-    :host { display: block; position: relative; }
-    .viewport { position: relative; overflow-y: auto; overflow-x: hidden; border: 1px solid var(--border-soft);
-      border-radius: var(--radius); background: #fff; }
-    canvas { position: sticky; top: 0; left: 0; display: block; cursor: pointer; }
-    .tooltip { position: absolute; pointer-events: none; background: #111827; color: #fff; font-size: 0.8rem;
-      padding: 0.3rem 0.5rem; border-radius: 4px; white-space: nowrap; z-index: 2; }
+    :host {
+      display: block;
+      position: relative;
+    }
+    .viewport {
+      position: relative;
+      overflow-y: auto;
+      overflow-x: hidden;
+      border: 1px solid var(--border-soft);
+      border-radius: var(--radius);
+      background: #fff;
+    }
+    canvas {
+      position: sticky;
+      top: 0;
+      left: 0;
+      display: block;
+      cursor: pointer;
+    }
+    .tooltip {
+      position: absolute;
+      pointer-events: none;
+      background: #111827;
+      color: #fff;
+      font-size: 0.8rem;
+      padding: 0.3rem 0.5rem;
+      border-radius: 4px;
+      white-space: nowrap;
+      z-index: 2;
+    }
   `,
   template: `
     <div #viewport class="viewport" [style.height.px]="viewHeight()" (scroll)="scheduleDraw()">
-      <canvas #canvas role="img" [attr.aria-label]="summary()" (mousemove)="hover($event)" (mouseleave)="hovered.set(null)"
-        (click)="open()"></canvas>
+      <canvas
+        #canvas
+        role="img"
+        [attr.aria-label]="summary()"
+        (mousemove)="hover($event)"
+        (mouseleave)="hovered.set(null)"
+        (click)="open()"
+      ></canvas>
       <div [style.height.px]="spacerHeight()"></div>
     </div>
     @if (hovered(); as h) {

@@ -39,7 +39,9 @@ const PAGE_SIZE = 50;
       } @else {
         <div class="table-wrap">
           <table>
-            <caption class="sr-only">Task runs of this flow run</caption>
+            <caption class="sr-only">
+              Task runs of this flow run
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Task run</th>
@@ -53,14 +55,23 @@ const PAGE_SIZE = 50;
             <tbody>
               @for (run of rows; track run.id) {
                 <tr [attr.data-task-run-id]="run.id">
-                  <td><a [routerLink]="['/task-runs', run.id]">{{ run.name }}</a></td>
-                  <td><rg-state-badge [type]="run.stateType" [name]="run.stateName" [message]="run.state?.message" /></td>
+                  <td>
+                    <a [routerLink]="['/task-runs', run.id]">{{ run.name }}</a>
+                  </td>
+                  <td>
+                    <rg-state-badge [type]="run.stateType" [name]="run.stateName" [message]="run.state?.message" />
+                  </td>
                   <td class="nowrap hide-narrow">{{ run.startTime | time }}</td>
                   <td class="num">{{ run.estimatedRunTime | duration }}</td>
                   <td class="num hide-narrow">{{ run.runCount }}</td>
                   <td>
-                    <button type="button" class="btn btn-small" [attr.aria-expanded]="open() === run.id"
-                      [attr.aria-controls]="'history-' + run.id" (click)="toggle(run.id)">
+                    <button
+                      type="button"
+                      class="btn btn-small"
+                      [attr.aria-expanded]="open() === run.id"
+                      [attr.aria-controls]="'history-' + run.id"
+                      (click)="toggle(run.id)"
+                    >
                       {{ open() === run.id ? 'Hide history' : 'History' }}
                     </button>
                   </td>

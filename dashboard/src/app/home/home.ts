@@ -38,7 +38,9 @@ export class Home {
   protected readonly apiHint = `${location.origin}/api`;
   protected readonly windows = Object.entries(WINDOWS).map(([id, w]) => ({ id, label: w.label }));
   protected readonly window = toSignal(
-    inject(ActivatedRoute).queryParamMap.pipe(map((q) => (q.get('window') ?? '24h') in WINDOWS ? (q.get('window') ?? '24h') as Window : '24h')),
+    inject(ActivatedRoute).queryParamMap.pipe(
+      map((q) => ((q.get('window') ?? '24h') in WINDOWS ? ((q.get('window') ?? '24h') as Window) : '24h')),
+    ),
     { initialValue: '24h' as Window },
   );
 

@@ -1,5 +1,16 @@
 /** Flow runs per interval, stacked by state type (chart.js), in the shared state colours. */
-import { afterNextRender, ChangeDetectionStrategy, Component, computed, DestroyRef, effect, ElementRef, inject, input, viewChild } from '@angular/core';
+import {
+  afterNextRender,
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  ElementRef,
+  inject,
+  input,
+  viewChild,
+} from '@angular/core';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import type { HistoryBucket, StateType } from '../core/models';
 import { STATE_COLORS, STATE_ORDER } from '../shared/state-colors';
@@ -10,13 +21,21 @@ function label(iso: string, spanMs: number): string {
   const d = new Date(iso);
   const pad = (n: number) => String(n).padStart(2, '0');
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return spanMs > 2 * 86_400_000 ? `${d.getMonth() + 1}/${d.getDate()}${spanMs > 8 * 86_400_000 ? '' : ` ${time}`}` : time;
+  return spanMs > 2 * 86_400_000
+    ? `${d.getMonth() + 1}/${d.getDate()}${spanMs > 8 * 86_400_000 ? '' : ` ${time}`}`
+    : time;
 }
 
 @Component({
   selector: 'rg-run-history-chart',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: `:host { display: block; position: relative; height: 260px; }`,
+  styles: `
+    :host {
+      display: block;
+      position: relative;
+      height: 260px;
+    }
+  `,
   template: `<canvas #canvas role="img" [attr.aria-label]="summary()"></canvas>`,
 })
 export class RunHistoryChart {
@@ -26,7 +45,8 @@ export class RunHistoryChart {
 
   protected readonly summary = computed(() => {
     const totals = new Map<StateType, number>();
-    for (const b of this.buckets()) for (const s of b.states) totals.set(s.stateType, (totals.get(s.stateType) ?? 0) + s.countRuns);
+    for (const b of this.buckets())
+      for (const s of b.states) totals.set(s.stateType, (totals.get(s.stateType) ?? 0) + s.countRuns);
     const parts = [...totals].map(([type, n]) => `${n} ${type.toLowerCase()}`);
     return `Flow runs over time by state: ${parts.length ? parts.join(', ') : 'none'}.`;
   });
@@ -63,7 +83,10 @@ export class RunHistoryChart {
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { x: { stacked: true, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+        scales: {
+          x: { stacked: true, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true } },
+          y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
+        },
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
       },
     });

@@ -37,18 +37,68 @@ export function historyEntries(states: readonly State[], decisions: readonly Orc
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [StateBadge, TimePipe, RequestStatus],
   styles: `
-    ol { list-style: none; padding: 0; margin: 0; }
-    li { display: grid; grid-template-columns: 13.5rem 1fr; gap: 0.2rem 0.8rem; padding: 0.45rem 0;
-      border-bottom: 1px solid var(--border-soft); }
-    li:last-child { border-bottom: none; }
-    .decision { grid-column: 2; font-size: 0.88rem; display: flex; gap: 0.4rem; flex-wrap: wrap; align-items: baseline; }
-    .rule { font-family: var(--mono); font-weight: 600; }
-    .outcome { font-size: 0.75rem; font-weight: 700; border-radius: 4px; padding: 0 0.35rem; background: #e5e7eb; }
-    .outcome[data-status='REJECT'], .outcome[data-status='ABORT'] { background: #fee2e2; color: #7f1d1d; }
-    .outcome[data-status='WAIT'] { background: #fef3c7; color: #78350f; }
-    .outcome[data-status='ACCEPT'] { background: #dcfce7; color: #14532d; }
-    .message { grid-column: 2; color: var(--muted); font-size: 0.88rem; overflow-wrap: anywhere; }
-    @media (max-width: 720px) { li { grid-template-columns: 1fr; } .decision, .message { grid-column: 1; } }
+    ol {
+      list-style: none;
+      padding: 0;
+      margin: 0;
+    }
+    li {
+      display: grid;
+      grid-template-columns: 13.5rem 1fr;
+      gap: 0.2rem 0.8rem;
+      padding: 0.45rem 0;
+      border-bottom: 1px solid var(--border-soft);
+    }
+    li:last-child {
+      border-bottom: none;
+    }
+    .decision {
+      grid-column: 2;
+      font-size: 0.88rem;
+      display: flex;
+      gap: 0.4rem;
+      flex-wrap: wrap;
+      align-items: baseline;
+    }
+    .rule {
+      font-family: var(--mono);
+      font-weight: 600;
+    }
+    .outcome {
+      font-size: 0.75rem;
+      font-weight: 700;
+      border-radius: 4px;
+      padding: 0 0.35rem;
+      background: #e5e7eb;
+    }
+    .outcome[data-status='REJECT'],
+    .outcome[data-status='ABORT'] {
+      background: #fee2e2;
+      color: #7f1d1d;
+    }
+    .outcome[data-status='WAIT'] {
+      background: #fef3c7;
+      color: #78350f;
+    }
+    .outcome[data-status='ACCEPT'] {
+      background: #dcfce7;
+      color: #14532d;
+    }
+    .message {
+      grid-column: 2;
+      color: var(--muted);
+      font-size: 0.88rem;
+      overflow-wrap: anywhere;
+    }
+    @media (max-width: 720px) {
+      li {
+        grid-template-columns: 1fr;
+      }
+      .decision,
+      .message {
+        grid-column: 1;
+      }
+    }
   `,
   template: `
     <rg-request-status [query]="history" what="State history" />
@@ -75,7 +125,10 @@ export function historyEntries(states: readonly State[], decisions: readonly Orc
                 <span aria-hidden="true">↳</span>
                 <span class="rule">{{ d.rule }}</span>
                 <span class="outcome" [attr.data-status]="d.status">{{ d.status }}</span>
-                <span class="muted">{{ d.fromName ?? 'none' }} → {{ d.proposedName ?? '—' }}{{ d.resultName && d.resultName !== d.proposedName ? ' ⇒ ' + d.resultName : '' }}</span>
+                <span class="muted"
+                  >{{ d.fromName ?? 'none' }} → {{ d.proposedName ?? '—'
+                  }}{{ d.resultName && d.resultName !== d.proposedName ? ' ⇒ ' + d.resultName : '' }}</span
+                >
                 @if (d.reason) {
                   <span>{{ d.reason }}</span>
                 }
@@ -98,7 +151,10 @@ export class StateHistory {
   readonly version = input(0);
 
   protected readonly history = query(() =>
-    forkJoin({ states: this.api.states(this.kind(), this.runId()), decisions: this.api.decisions(this.kind(), this.runId()) }),
+    forkJoin({
+      states: this.api.states(this.kind(), this.runId()),
+      decisions: this.api.decisions(this.kind(), this.runId()),
+    }),
   );
   protected readonly entries = computed(() => {
     const value = this.history.value();

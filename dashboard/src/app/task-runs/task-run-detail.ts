@@ -27,7 +27,10 @@ import { StateHistory } from '../shared/state-history';
           <div class="breadcrumb">
             <a routerLink="/flow-runs">Flow runs</a> ›
             @if (t.flowRunId) {
-              <a [routerLink]="['/flow-runs', t.flowRunId]" [queryParams]="{ tab: 'task-runs' }">{{ flowRun.value()?.name ?? 'flow run' }}</a> ›
+              <a [routerLink]="['/flow-runs', t.flowRunId]" [queryParams]="{ tab: 'task-runs' }">{{
+                flowRun.value()?.name ?? 'flow run'
+              }}</a>
+              ›
             }
             task run
           </div>
@@ -39,23 +42,40 @@ import { StateHistory } from '../shared/state-history';
       </div>
       <section class="card" aria-label="Task run details">
         <dl class="facts run-facts">
-          <dt>Task</dt><dd class="mono">{{ t.taskKey }}</dd>
-          <dt>Expected start</dt><dd>{{ t.expectedStartTime | time }}</dd>
-          <dt>Started</dt><dd>{{ t.startTime | time }}</dd>
-          <dt>Ended</dt><dd>{{ t.endTime | time }}</dd>
-          <dt>Duration</dt><dd>{{ t.estimatedRunTime | duration }}</dd>
-          <dt>Attempts</dt><dd>{{ t.runCount }}</dd>
-          <dt>Retries</dt><dd>{{ policy() }}</dd>
-          @if (t.cacheKey) { <dt>Cache key</dt><dd class="mono">{{ t.cacheKey }}</dd> }
-          @if (t.tags.length) {
-            <dt>Tags</dt><dd>@for (tag of t.tags; track tag) {<span class="tag">{{ tag }}</span>}</dd>
+          <dt>Task</dt>
+          <dd class="mono">{{ t.taskKey }}</dd>
+          <dt>Expected start</dt>
+          <dd>{{ t.expectedStartTime | time }}</dd>
+          <dt>Started</dt>
+          <dd>{{ t.startTime | time }}</dd>
+          <dt>Ended</dt>
+          <dd>{{ t.endTime | time }}</dd>
+          <dt>Duration</dt>
+          <dd>{{ t.estimatedRunTime | duration }}</dd>
+          <dt>Attempts</dt>
+          <dd>{{ t.runCount }}</dd>
+          <dt>Retries</dt>
+          <dd>{{ policy() }}</dd>
+          @if (t.cacheKey) {
+            <dt>Cache key</dt>
+            <dd class="mono">{{ t.cacheKey }}</dd>
           }
-          <dt>Id</dt><dd class="mono">{{ t.id }}</dd>
+          @if (t.tags.length) {
+            <dt>Tags</dt>
+            <dd>
+              @for (tag of t.tags; track tag) {
+                <span class="tag">{{ tag }}</span>
+              }
+            </dd>
+          }
+          <dt>Id</dt>
+          <dd class="mono">{{ t.id }}</dd>
         </dl>
       </section>
       <h2>Inputs</h2>
       @if (upstream().length) {
-        <p>Uses the results of:
+        <p>
+          Uses the results of:
           @for (id of upstream(); track id; let last = $last) {
             <a [routerLink]="['/task-runs', id]" class="mono">{{ id.slice(0, 8) }}</a>{{ last ? '' : ', ' }}
           }
@@ -80,9 +100,10 @@ export class TaskRunDetail {
   protected readonly version = signal(0);
   protected readonly upstream = computed(() => upstreamOf(this.taskRun.value()?.taskInputs));
   protected readonly policy = computed(() => {
-    const p = this.taskRun.value()?.empiricalPolicy as { retries?: number; retryDelaySeconds?: number | number[] } | undefined;
+    const p = this.taskRun.value()?.empiricalPolicy as
+      { retries?: number; retryDelaySeconds?: number | number[] } | undefined;
     if (!p?.retries) return 'none';
-    const delay = Array.isArray(p.retryDelaySeconds) ? p.retryDelaySeconds.join(', ') : p.retryDelaySeconds ?? 0;
+    const delay = Array.isArray(p.retryDelaySeconds) ? p.retryDelaySeconds.join(', ') : (p.retryDelaySeconds ?? 0);
     return `${p.retries} (delay ${delay} s)`;
   });
 

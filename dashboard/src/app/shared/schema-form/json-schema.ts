@@ -102,7 +102,11 @@ export function fieldsOf(schema: Schema, root: Schema = schema, prefix = '', dep
 }
 
 /** Raw control values (strings for text inputs, booleans for checkboxes) from a value object. */
-export function rawValues(fields: FormField[], value: Record<string, unknown>, out = new Map<string, string | boolean>()) {
+export function rawValues(
+  fields: FormField[],
+  value: Record<string, unknown>,
+  out = new Map<string, string | boolean>(),
+) {
   for (const f of fields) {
     const v = value[f.name] !== undefined ? value[f.name] : f.schema.default;
     if (f.kind === 'object') rawValues(f.children, (v as Record<string, unknown>) ?? {}, out);
@@ -176,12 +180,16 @@ export function validate(schema: Schema, value: unknown, root: Schema = schema, 
   if (typeof value === 'number') {
     if (s.minimum !== undefined && value < s.minimum) errors.push(at(`must be >= ${s.minimum}`));
     if (s.maximum !== undefined && value > s.maximum) errors.push(at(`must be <= ${s.maximum}`));
-    if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) errors.push(at(`must be > ${s.exclusiveMinimum}`));
-    if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum) errors.push(at(`must be < ${s.exclusiveMaximum}`));
+    if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum)
+      errors.push(at(`must be > ${s.exclusiveMinimum}`));
+    if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum)
+      errors.push(at(`must be < ${s.exclusiveMaximum}`));
   }
   if (typeof value === 'string') {
-    if (s.minLength !== undefined && value.length < s.minLength) errors.push(at(`must have at least ${s.minLength} characters`));
-    if (s.maxLength !== undefined && value.length > s.maxLength) errors.push(at(`must have at most ${s.maxLength} characters`));
+    if (s.minLength !== undefined && value.length < s.minLength)
+      errors.push(at(`must have at least ${s.minLength} characters`));
+    if (s.maxLength !== undefined && value.length > s.maxLength)
+      errors.push(at(`must have at most ${s.maxLength} characters`));
     if (s.pattern && !safeRegExp(s.pattern)?.test(value)) errors.push(at(`must match ${s.pattern}`));
   }
   if (Array.isArray(value) && s.items) {
@@ -190,7 +198,8 @@ export function validate(schema: Schema, value: unknown, root: Schema = schema, 
   if (typeMatches('object', value)) {
     const object = value as Record<string, unknown>;
     const join = (key: string) => (path ? `${path}.${key}` : key);
-    for (const key of s.required ?? []) if (object[key] === undefined) errors.push({ field: join(key), message: 'is required' });
+    for (const key of s.required ?? [])
+      if (object[key] === undefined) errors.push({ field: join(key), message: 'is required' });
     for (const [key, v] of Object.entries(object)) {
       const property = s.properties?.[key];
       if (property) errors.push(...validate(property, v, root, join(key)));

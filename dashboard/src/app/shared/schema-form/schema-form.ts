@@ -4,7 +4,17 @@
  * details, e.g. `parameters.request.topN`) are shown on the fields they name.
  */
 import { NgTemplateOutlet } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, effect, ElementRef, inject, input, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  ElementRef,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
 import { buildValue, type FieldError, fieldsOf, type FormField, rawValues, type Schema, validate } from './json-schema';
 
 const WHOLE = '__all';
@@ -14,16 +24,34 @@ const WHOLE = '__all';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [NgTemplateOutlet],
   styles: `
-    fieldset { border: 1px solid var(--border-soft); border-radius: var(--radius); padding: 0.5rem 0.9rem; margin: 0 0 0.8rem; }
-    legend { font-weight: 600; font-size: 0.9rem; padding: 0 0.3rem; }
-    .req { color: var(--danger); }
+    fieldset {
+      border: 1px solid var(--border-soft);
+      border-radius: var(--radius);
+      padding: 0.5rem 0.9rem;
+      margin: 0 0 0.8rem;
+    }
+    legend {
+      font-weight: 600;
+      font-size: 0.9rem;
+      padding: 0 0.3rem;
+    }
+    .req {
+      color: var(--danger);
+      margin-left: 0.15rem;
+    }
+    label .muted {
+      margin-left: 0.3rem;
+      font-weight: 400;
+    }
   `,
   template: `
     @if (generalErrors().length) {
       <div class="alert alert-error" role="alert">
         <ul>
           @for (e of generalErrors(); track $index) {
-            <li><code>{{ e.field || 'value' }}</code> {{ e.message }}</li>
+            <li>
+              <code>{{ e.field || 'value' }}</code> {{ e.message }}
+            </li>
           }
         </ul>
       </div>
@@ -34,7 +62,12 @@ const WHOLE = '__all';
       @for (f of fields; track f.path) {
         @if (f.kind === 'object') {
           <fieldset [attr.data-field]="f.path">
-            <legend>{{ f.label }} @if (f.required) {<span class="req" aria-hidden="true">*</span>}</legend>
+            <legend>
+              {{ f.label }}
+              @if (f.required) {
+                <span class="req" aria-hidden="true">*</span>
+              }
+            </legend>
             @for (message of errorsOf(f.path); track $index) {
               <div class="field-error">{{ message }}</div>
             }
@@ -44,33 +77,59 @@ const WHOLE = '__all';
           <div class="field" [attr.data-field]="f.path">
             @if (f.kind === 'boolean') {
               <label class="check">
-                <input type="checkbox" [id]="idOf(f)" [checked]="raw().get(f.path) === true"
-                  (change)="set(f.path, $any($event.target).checked)" />
+                <input
+                  type="checkbox"
+                  [id]="idOf(f)"
+                  [checked]="raw().get(f.path) === true"
+                  (change)="set(f.path, $any($event.target).checked)"
+                />
                 {{ f.label }}
               </label>
             } @else {
-              <label [for]="idOf(f)">{{ f.label }} @if (f.required) {<span class="req" aria-hidden="true">*</span>}
-                <span class="muted">{{ hint(f) }}</span></label>
+              <label [for]="idOf(f)"
+                >{{ f.label }}
+                @if (f.required) {
+                  <span class="req" aria-hidden="true">*</span>
+                }
+                <span class="muted">{{ hint(f) }}</span></label
+              >
               @switch (f.kind) {
                 @case ('enum') {
-                  <select [id]="idOf(f)" [attr.aria-invalid]="invalid(f.path)" [attr.aria-describedby]="idOf(f) + '-error'"
-                    (change)="set(f.path, $any($event.target).value)">
-                    @if (!f.required) { <option value="">—</option> }
+                  <select
+                    [id]="idOf(f)"
+                    [attr.aria-invalid]="invalid(f.path)"
+                    [attr.aria-describedby]="idOf(f) + '-error'"
+                    (change)="set(f.path, $any($event.target).value)"
+                  >
+                    @if (!f.required) {
+                      <option value="">—</option>
+                    }
                     @for (option of f.schema.enum; track $index) {
                       <option [value]="option" [selected]="raw().get(f.path) === '' + option">{{ option }}</option>
                     }
                   </select>
                 }
                 @case ('json') {
-                  <textarea [id]="idOf(f)" rows="4" [attr.aria-invalid]="invalid(f.path)"
-                    [attr.aria-describedby]="idOf(f) + '-error'" [value]="raw().get(f.path) ?? ''"
-                    (input)="set(f.path, $any($event.target).value)"></textarea>
+                  <textarea
+                    [id]="idOf(f)"
+                    rows="4"
+                    [attr.aria-invalid]="invalid(f.path)"
+                    [attr.aria-describedby]="idOf(f) + '-error'"
+                    [value]="raw().get(f.path) ?? ''"
+                    (input)="set(f.path, $any($event.target).value)"
+                  ></textarea>
                 }
                 @default {
-                  <input [id]="idOf(f)" [type]="f.kind === 'string' ? 'text' : 'number'"
-                    [attr.step]="f.kind === 'integer' ? 1 : 'any'" [attr.aria-invalid]="invalid(f.path)"
-                    [attr.aria-describedby]="idOf(f) + '-error'" [attr.aria-required]="f.required"
-                    [value]="raw().get(f.path) ?? ''" (input)="set(f.path, $any($event.target).value)" />
+                  <input
+                    [id]="idOf(f)"
+                    [type]="f.kind === 'string' ? 'text' : 'number'"
+                    [attr.step]="f.kind === 'integer' ? 1 : 'any'"
+                    [attr.aria-invalid]="invalid(f.path)"
+                    [attr.aria-describedby]="idOf(f) + '-error'"
+                    [attr.aria-required]="f.required"
+                    [value]="raw().get(f.path) ?? ''"
+                    (input)="set(f.path, $any($event.target).value)"
+                  />
                 }
               }
             }
@@ -96,7 +155,17 @@ export class SchemaForm {
     const fields = fieldsOf(this.schema());
     return fields.length
       ? fields
-      : [{ path: WHOLE, name: WHOLE, label: 'Values (JSON object)', kind: 'json', required: false, schema: { type: 'object' }, children: [] }];
+      : [
+          {
+            path: WHOLE,
+            name: WHOLE,
+            label: 'Values (JSON object)',
+            kind: 'json',
+            required: false,
+            schema: { type: 'object' },
+            children: [],
+          },
+        ];
   });
   protected readonly raw = signal<ReadonlyMap<string, string | boolean>>(new Map());
   private readonly browserErrors = signal<FieldError[]>([]);
@@ -114,7 +183,8 @@ export class SchemaForm {
       const fields = this.fields();
       const value = this.value();
       untracked(() => {
-        const raw = fields[0]?.path === WHOLE ? new Map([[WHOLE, JSON.stringify(value, null, 2)]]) : rawValues(fields, value);
+        const raw =
+          fields[0]?.path === WHOLE ? new Map([[WHOLE, JSON.stringify(value, null, 2)]]) : rawValues(fields, value);
         this.raw.set(raw);
         this.browserErrors.set([]);
       });
@@ -137,7 +207,9 @@ export class SchemaForm {
   }
 
   protected errorsOf(path: string): string[] {
-    return this.errors().filter((e) => e.field === path).map((e) => e.message);
+    return this.errors()
+      .filter((e) => e.field === path)
+      .map((e) => e.message);
   }
 
   protected invalid(path: string): boolean | null {
