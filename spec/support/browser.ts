@@ -61,7 +61,7 @@ export interface DashboardWorld {
  * A server with the dashboard and an SDK configured against it for the whole `describe`, and a fresh
  * browser page for every test. Use inside a `describe`.
  */
-export function useDashboard(options: TestServerOptions = {}): () => DashboardWorld {
+export function useDashboard(options: TestServerOptions = {}): (() => DashboardWorld) & { server: () => TestServer } {
   let world: DashboardWorld | undefined;
   let server: TestServer | undefined;
   before(async function () {
@@ -102,10 +102,16 @@ export function useDashboard(options: TestServerOptions = {}): () => DashboardWo
     await world?.page.close();
     world = undefined;
   });
-  return () => {
+  const current = () => {
     if (!world) throw new Error('the dashboard world exists only inside a test');
     return world;
   };
+  return Object.assign(current, {
+    server: () => {
+      if (!server) throw new Error('the server starts in the before hook of useDashboard');
+      return server;
+    },
+  });
 }
 
 /** Saves a screenshot for the README (docs/screenshots/<name>.png). */
