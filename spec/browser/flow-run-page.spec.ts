@@ -171,6 +171,54 @@ describe('the flow run page (browser)', () => {
     });
   });
 
+  describe('when the run has 10,000 task runs', () => {
+    const COUNT = 10_000;
+    let runId: string;
+    before(async function () {
+      this.timeout(120_000);
+      const { api, services } = world.server();
+      const flowId = (await api.post('/flows', { name: 'bp-wide' })).body.id;
+      runId = (await api.post('/flow-runs', { flowId, state: { type: 'RUNNING' } })).body.id;
+      // Through the services' create path (one orchestrated first state each): HTTP would only add time.
+      let previous: string[] = [];
+      for (let batch = 0; batch < COUNT / 100; batch++) {
+        previous = await Promise.all(
+          Array.from({ length: 100 }, async (_, i) => {
+            const upstream = previous[i];
+            const { run } = await services.taskRuns.create({
+              flowRunId: runId,
+              taskKey: 'bp-wide-step',
+              dynamicKey: String(batch * 100 + i),
+              name: `step-${batch * 100 + i}`,
+              taskInputs: upstream ? { value: [{ inputType: 'task_run', id: upstream }] } : {},
+              state: { type: 'RUNNING' },
+            } as never);
+            return run.id as string;
+          }),
+        );
+      }
+    });
+
+    it('draws the timeline in view only and pages the task run table on the server', async () => {
+      const { page, open } = world();
+      const started = Date.now();
+      await open(`/flow-runs/${runId}`);
+      const timeline = page.getByRole('img', {
+        name: `Timeline of ${COUNT} task runs; the task runs table lists the same runs.`,
+      });
+      await timeline.waitFor({ timeout: 20_000 });
+      expect(Date.now() - started, 'time until the timeline shows').to.be.below(15_000);
+      // Scroll to the end: the last rows are drawn, and hovering one names it.
+      await page.locator('rg-run-timeline .viewport').evaluate((el) => (el.scrollTop = el.scrollHeight));
+      const box = (await timeline.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height - 8);
+      await page.locator('rg-run-timeline .tooltip', { hasText: /^step-\d+ · Running/ }).waitFor();
+      await page.getByRole('tab', { name: /^Task runs/ }).click();
+      await page.getByText(`1–50 of ${COUNT.toLocaleString('en')}`).waitFor();
+      expect(await page.locator('tbody tr').count()).to.equal(50);
+    });
+  });
+
   describe('when the run waits for input', () => {
     it('resumes it from a form built from the input schema, showing browser and server field errors', async () => {
       const { page, open, server } = world();
