@@ -5,6 +5,7 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { ApiClient } from '../core/api-client';
+import { pageTitle } from '../core/page-title';
 import { ApiError } from '../core/api-error';
 import { liveRefresh } from '../core/live-refresh';
 import type { FlowRun } from '../core/models';
@@ -50,6 +51,7 @@ export class DeploymentDetail {
   );
 
   constructor() {
+    pageTitle('Deployment', () => this.deployment.value()?.name);
     effect(() => {
       this.id();
       untracked(() => {

@@ -18,6 +18,7 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { auditTime, map, Subject } from 'rxjs';
 import { ApiClient } from '../core/api-client';
+import { pageTitle } from '../core/page-title';
 import { LiveEvents } from '../core/live-events';
 import type { FlowRun, GraphNode, TaskRun } from '../core/models';
 import { Names } from '../core/names';
@@ -109,6 +110,7 @@ export class FlowRunDetail {
   private readonly taskRunsTable = viewChild(TaskRunsTable);
 
   constructor() {
+    pageTitle('Flow run', () => this.run.value()?.name);
     effect((onCleanup) => {
       const id = this.id();
       untracked(() => this.load());

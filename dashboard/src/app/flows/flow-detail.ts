@@ -2,6 +2,7 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { ApiClient } from '../core/api-client';
+import { pageTitle } from '../core/page-title';
 import { ApiError } from '../core/api-error';
 import { liveRefresh } from '../core/live-refresh';
 import type { FlowRun } from '../core/models';
@@ -90,6 +91,7 @@ export class FlowDetail {
   );
 
   constructor() {
+    pageTitle('Flow', () => this.flow.value()?.name);
     effect(() => {
       this.id();
       untracked(() => {

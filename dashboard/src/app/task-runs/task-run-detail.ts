@@ -5,6 +5,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { ApiClient } from '../core/api-client';
+import { pageTitle } from '../core/page-title';
 import { LiveEvents } from '../core/live-events';
 import type { FlowRun, TaskRun } from '../core/models';
 import { query } from '../core/query';
@@ -110,6 +111,7 @@ export class TaskRunDetail {
   private readonly flowRunId = computed(() => this.taskRun.value()?.flowRunId ?? null);
 
   constructor() {
+    pageTitle('Task run', () => this.taskRun.value()?.name);
     effect(() => {
       this.id();
       untracked(() => {
