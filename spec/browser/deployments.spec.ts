@@ -107,4 +107,20 @@ describe('the deployment pages (browser)', () => {
     expect(runs.body[0].parameters).to.deep.equal({ region: 'US', topN: 7, dryRun: false });
     expect(runs.body[0].deploymentId).to.equal(deployment.id);
   });
+
+  it('retries a finished deployment run from its page (Scheduled again for a worker)', async () => {
+    const { page, open, server } = world();
+    const run = (await server.api.post(`/deployments/${deployment.id}/create-flow-run`, { name: 'bd-to-retry' })).body;
+    await server.api.post(`/flow-runs/${run.id}/set-state`, { state: { type: 'RUNNING' } });
+    await server.api.post(`/flow-runs/${run.id}/set-state`, { state: { type: 'FAILED', message: 'worker lost' } });
+    await open(`/flow-runs/${run.id}`);
+    await page.getByRole('heading', { name: 'bd-to-retry' }).locator('rg-state-badge[data-state="FAILED"]').waitFor();
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.getByText('Accepted: the run is now AwaitingRetry.').waitFor();
+    await page
+      .getByRole('heading', { name: 'bd-to-retry' })
+      .locator('rg-state-badge[data-state="SCHEDULED"]')
+      .waitFor();
+    expect((await server.api.get(`/flow-runs/${run.id}`)).body.state.name).to.equal('AwaitingRetry');
+  });
 });

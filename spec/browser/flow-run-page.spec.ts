@@ -259,4 +259,23 @@ describe('the flow run page (browser)', () => {
       expect(input.body.value).to.deep.equal({ approver: 'ada@example.com', amount: 50 });
     });
   });
+
+  describe('when a state is forced', () => {
+    it('sets it past the rules and the history shows it with its message', async () => {
+      const { page, open, server } = world();
+      const flowId = (await server.api.post('/flows', { name: 'bp-stuck' })).body.id;
+      const id = (await server.api.post('/flow-runs', { flowId, name: 'bp-stuck-run' })).body.id;
+      await open(`/flow-runs/${id}?tab=history`);
+      await page.getByRole('button', { name: 'Change state…' }).click();
+      await page.getByLabel('New state').selectOption('FAILED');
+      await page.getByLabel('Message').fill('stuck since the outage');
+      await page.getByRole('button', { name: 'Set state' }).click();
+      await page.getByText('Accepted: the run is now Failed.').waitFor();
+      await page.locator('li[data-state-name="Failed"]').getByText('stuck since the outage').waitFor();
+      await page
+        .getByRole('heading', { name: 'bp-stuck-run' })
+        .locator('rg-state-badge[data-state="FAILED"]')
+        .waitFor();
+    });
+  });
 });
