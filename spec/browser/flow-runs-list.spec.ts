@@ -65,14 +65,13 @@ describe('the flow runs list (browser)', () => {
       await flows.broken().catch(() => undefined);
     });
 
-    it('lists them with their flows and states, and a screenshot is taken', async () => {
+    it('lists them with their flows and states', async () => {
       const { page, open, errors } = world();
       await open('/flow-runs');
       await page.locator('tbody rg-state-badge[data-state="FAILED"]').waitFor();
       expect(await page.locator('tbody tr', { hasText: 'bl-etl' }).count()).to.equal(2);
       await page.locator('tbody tr', { hasText: 'bl-broken' }).getByText('Failed').waitFor();
       await page.getByText(/^1–3 of 3$/).waitFor();
-      await screenshot(page, 'flow-runs');
       expect(errors).to.deep.equal([]);
     });
 
@@ -120,6 +119,7 @@ describe('the flow runs list (browser)', () => {
       await page.getByText(/^11–12 of 12$/).waitFor();
       await rowOf(page, runs[11]!.name).waitFor();
       expect(await page.locator('tbody tr').count()).to.equal(2);
+      for (const run of runs) await world().server.api.delete(`/flow-runs/${run.id}`);
     });
   });
 
@@ -166,6 +166,20 @@ describe('the flow runs list (browser)', () => {
       await page.getByText(/^1–1 of 1$/).waitFor();
       expect((await world().server.api.get(`/flow-runs/${runs[0]!.id}`)).status).to.equal(404);
       expect((await world().server.api.get(`/flow-runs/${runs[2]!.id}`)).status).to.equal(200);
+    });
+  });
+
+  describe('when runs are in every kind of state', () => {
+    it('shows each state in its colour (the README screenshot)', async () => {
+      const { page, open } = world();
+      release = gate();
+      const running = flows.gated();
+      await open('/flow-runs');
+      const states = ['RUNNING', 'SCHEDULED', 'COMPLETED', 'FAILED', 'CANCELLED'];
+      for (const state of states) await page.locator(`tbody rg-state-badge[data-state="${state}"]`).first().waitFor();
+      await screenshot(page, 'flow-runs');
+      release.open();
+      await running;
     });
   });
 });

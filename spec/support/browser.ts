@@ -69,7 +69,8 @@ export function useDashboard(options: TestServerOptions = {}): (() => DashboardW
     if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) {
       throw new Error(`The dashboard is not built (${DASHBOARD_DIR}/index.html is missing): run npm run build`);
     }
-    server = await startTestServer({ ...options, settings: { ...sdkSettings(), ...options.settings } });
+    // The test server's defaults (fast change feed, no background loops), with the SDK's short waits.
+    server = await startTestServer({ ...options, settings: { taskConcurrencyWaitSeconds: 0.1, ...options.settings } });
     await sharedBrowser();
   });
   after(async () => {

@@ -79,7 +79,7 @@ import { StateBadge } from '../shared/state-badge';
                   —
                 }
               </td>
-              <td class="num hide-narrow">{{ run.estimatedRunTime | duration }}</td>
+              <td class="num hide-narrow">{{ run.startTime ? (run.estimatedRunTime | duration) : '—' }}</td>
               <td class="hide-narrow">
                 @for (tag of run.tags; track tag) {
                   <span class="tag">{{ tag }}</span>
