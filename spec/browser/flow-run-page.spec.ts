@@ -217,6 +217,24 @@ describe('the flow run page (browser)', () => {
       await page.getByText(`1–50 of ${COUNT.toLocaleString('en')}`).waitFor();
       expect(await page.locator('tbody tr').count()).to.equal(50);
     });
+
+    it('moves through the timeline with the keyboard and opens a task run with Enter', async () => {
+      const { page, open } = world();
+      await open(`/flow-runs/${runId}`);
+      const timeline = page.getByRole('img', { name: /^Timeline of 10000 task runs/ });
+      await timeline.focus();
+      await page.keyboard.press('End');
+      const said = page.locator('rg-run-timeline [aria-live]');
+      await said.getByText(/^step-\d+ · Running/).waitFor();
+      const last = (await said.innerText()).split(' · ')[0]!;
+      await page.keyboard.press('ArrowUp');
+      await said.getByText(`${last} · `).waitFor({ state: 'detached' });
+      const name = (await said.innerText()).split(' · ')[0]!;
+      expect(name).to.match(/^step-\d+$/);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/task-runs\//);
+      await page.getByRole('heading', { name }).waitFor();
+    });
   });
 
   describe('when the run waits for input', () => {

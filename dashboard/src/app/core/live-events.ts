@@ -58,6 +58,7 @@ export class LiveEvents {
   private everOpened = false;
   private lastOccurred: string | null = null;
   private lostAt: number | null = null;
+  private requestedAt = Date.now();
   private seen = new Set<string>();
 
   /** Events matching `subscription` for as long as the returned stream is subscribed. */
@@ -75,6 +76,7 @@ export class LiveEvents {
   /** Drops the socket and opens a new one (after the API URL or key changed). */
   restart(): void {
     this.close();
+    this.lostAt = Date.now();
     if (this.wanted.size > 0) this.connect();
   }
 
@@ -100,6 +102,7 @@ export class LiveEvents {
 
   private connect(): void {
     clearTimeout(this.retryTimer);
+    if (!this.everOpened && this.attempts === 0) this.requestedAt = Date.now();
     this.status.set(this.attempts > 0 ? 'down' : 'connecting');
     const socket = webSocket<unknown>({
       url: this.settings.eventsUrl(),
@@ -119,7 +122,9 @@ export class LiveEvents {
     this.attempts = 0;
     this.onSocket = new Set();
     this.status.set('live');
-    const since = this.lastOccurred ?? (this.lostAt ? new Date(this.lostAt - JOIN_REPLAY_MS).toISOString() : undefined);
+    // Replay from the last event seen; before any, from a little before the socket was asked for, so a
+    // change committed between a page's first read and this subscription is not lost.
+    const since = this.lastOccurred ?? new Date((this.lostAt ?? this.requestedAt) - JOIN_REPLAY_MS).toISOString();
     for (const { subscription } of this.wanted.values()) this.send(subscription, since);
     this.lostAt = null;
     if (reconnect) this.reconnected.next();

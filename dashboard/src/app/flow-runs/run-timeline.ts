@@ -1,8 +1,8 @@
 /**
  * The Gantt of a flow run's task runs on a canvas: one row per task run, bars in state colours, lines
  * from each upstream task run to the runs that consumed its result. Only the rows in view are drawn
- * (virtual scrolling), so 10,000 task runs stay readable. Click a bar to open the task run; the task
- * run table below offers the same information to keyboard and screen-reader users.
+ * (virtual scrolling), so 10,000 task runs stay readable. Click a bar, or focus the chart and use the
+ * arrow keys and Enter, to open a task run; the task run table offers the same information as a table.
  */
 import {
   afterNextRender,
@@ -19,12 +19,11 @@ import {
 } from '@angular/core';
 import { Router } from '@angular/router';
 import type { GraphNode } from '../core/models';
-import { formatDuration } from '../shared/format-pipes';
-import { stateColor } from '../shared/state-colors';
-import { layoutRows, ROW_HEIGHT, type TimelineRow, timeScale, visibleRange } from './timeline-layout';
+import { AXIS_HEIGHT, describeRow, drawFrame } from './timeline-draw';
+import { layoutRows, ROW_HEIGHT, timeScale, visibleRange } from './timeline-layout';
 
-const AXIS_HEIGHT = 24;
 const MAX_VIEW_HEIGHT = 440;
+const KEY_STEPS: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 15, PageUp: -15 };
 
 @Component({
   selector: 'rg-run-timeline',
@@ -65,17 +64,21 @@ const MAX_VIEW_HEIGHT = 440;
     <div #viewport class="viewport" [style.height.px]="viewHeight()" (scroll)="scheduleDraw()">
       <canvas
         #canvas
+        tabindex="0"
         role="img"
         [attr.aria-label]="summary()"
         (mousemove)="hover($event)"
         (mouseleave)="hovered.set(null)"
-        (click)="open()"
+        (click)="open(hovered()?.id)"
+        (keydown)="key($event)"
+        (blur)="active.set(null)"
       ></canvas>
       <div [style.height.px]="spacerHeight()"></div>
     </div>
     @if (hovered(); as h) {
       <div class="tooltip" [style.left.px]="h.x" [style.top.px]="h.y">{{ h.text }}</div>
     }
+    <span class="sr-only" aria-live="polite">{{ announcement() }}</span>
   `,
 })
 export class RunTimeline {
@@ -88,6 +91,8 @@ export class RunTimeline {
   private readonly viewport = viewChild.required<ElementRef<HTMLDivElement>>('viewport');
   private readonly canvas = viewChild.required<ElementRef<HTMLCanvasElement>>('canvas');
   protected readonly hovered = signal<{ x: number; y: number; text: string; id: string } | null>(null);
+  /** The row chosen with the keyboard. */
+  protected readonly active = signal<number | null>(null);
 
   private readonly rows = computed(() => {
     this.version();
@@ -102,16 +107,23 @@ export class RunTimeline {
     Math.max(0, AXIS_HEIGHT + this.rows().length * ROW_HEIGHT - this.viewHeight() + 2),
   );
   protected readonly summary = computed(
-    () => `Timeline of ${this.rows().length} task runs; the task runs table lists the same runs.`,
+    () =>
+      `Timeline of ${this.rows().length} task runs; the task runs table lists the same runs. ` +
+      'Arrow keys move between task runs, Enter opens one.',
   );
+  protected readonly announcement = computed(() => {
+    const i = this.active();
+    const row = i === null ? undefined : this.rows()[i];
+    return row ? describeRow(row, Date.now()) : '';
+  });
 
   private frame = 0;
-  private ticker?: ReturnType<typeof setInterval>;
 
   constructor() {
     effect(() => {
       this.rows();
       this.viewHeight();
+      this.active();
       this.scheduleDraw();
     });
     const destroyRef = inject(DestroyRef);
@@ -121,11 +133,11 @@ export class RunTimeline {
       destroyRef.onDestroy(() => observer.disconnect());
     });
     // Running bars grow with the clock: redraw once a second while any task run is running.
-    this.ticker = setInterval(() => {
+    const ticker = setInterval(() => {
       if (this.rows().some((r) => r.node.state?.type === 'RUNNING')) this.scheduleDraw();
     }, 1000);
     destroyRef.onDestroy(() => {
-      clearInterval(this.ticker);
+      clearInterval(ticker);
       cancelAnimationFrame(this.frame);
     });
   }
@@ -160,98 +172,23 @@ export class RunTimeline {
     if (!ctx) return;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    ctx.font = '12px system-ui, sans-serif';
-    ctx.textBaseline = 'middle';
-
     const scrollTop = viewport.scrollTop;
     const { first, last } = visibleRange(scrollTop, height - AXIS_HEIGHT, rows.length);
-    const rowY = (i: number) => AXIS_HEIGHT + i * ROW_HEIGHT - scrollTop;
     const index = this.index();
-    const indexOf = (id: string) => index.get(id);
-
-    for (let i = first; i <= last; i++) {
-      const row = rows[i]!;
-      const y = rowY(i);
-      if (i % 2 === 1) {
-        ctx.fillStyle = '#f9fafb';
-        ctx.fillRect(0, y, width, ROW_HEIGHT);
-      }
-      ctx.fillStyle = '#374151';
-      ctx.fillText(this.clip(ctx, row.node.name, labelWidth - 12), 6, y + ROW_HEIGHT / 2);
-      if (row.start === null) continue;
-      const end = row.end ?? (row.node.state?.type === 'RUNNING' ? now : row.start);
-      const x0 = x(row.start);
-      ctx.fillStyle = stateColor(row.node.state?.type).solid;
-      ctx.fillRect(x0, y + 5, Math.max(3, x(end) - x0), ROW_HEIGHT - 10);
-    }
-    this.drawEdges(ctx, rows, first, last, rowY, x, indexOf);
-    this.drawAxis(ctx, width, labelWidth, scale, x);
-  }
-
-  private drawEdges(
-    ctx: CanvasRenderingContext2D,
-    rows: readonly TimelineRow[],
-    first: number,
-    last: number,
-    rowY: (i: number) => number,
-    x: (t: number) => number,
-    indexOf: (id: string) => number | undefined,
-  ): void {
-    ctx.strokeStyle = 'rgba(75, 85, 99, 0.55)';
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    for (let i = first; i <= last; i++) {
-      const row = rows[i]!;
-      if (row.start === null) continue;
-      for (const upstreamId of row.node.upstreamDependencies) {
-        const j = indexOf(upstreamId);
-        if (j === undefined) continue;
-        const up = rows[j]!;
-        const fromX = x(up.end ?? up.start ?? row.start);
-        const fromY = rowY(j) + ROW_HEIGHT / 2;
-        const toX = x(row.start);
-        const toY = rowY(i) + ROW_HEIGHT / 2;
-        ctx.moveTo(fromX, fromY);
-        ctx.bezierCurveTo(fromX + 12, fromY, toX - 12, toY, toX, toY);
-      }
-    }
-    ctx.stroke();
-  }
-
-  private drawAxis(
-    ctx: CanvasRenderingContext2D,
-    width: number,
-    labelWidth: number,
-    scale: { t0: number; t1: number },
-    x: (t: number) => number,
-  ): void {
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, width, AXIS_HEIGHT);
-    ctx.strokeStyle = '#e5e7eb';
-    ctx.beginPath();
-    ctx.moveTo(0, AXIS_HEIGHT - 0.5);
-    ctx.lineTo(width, AXIS_HEIGHT - 0.5);
-    ctx.stroke();
-    ctx.fillStyle = '#6b7280';
-    const span = (scale.t1 - scale.t0) / 1000;
-    const ticks = Math.max(2, Math.min(8, Math.floor((width - labelWidth) / 110)));
-    for (let k = 0; k <= ticks; k++) {
-      const t = scale.t0 + ((scale.t1 - scale.t0) * k) / ticks;
-      const px = x(t);
-      ctx.fillText(`+${formatDuration((span * k) / ticks)}`, Math.min(px, width - 60), AXIS_HEIGHT / 2);
-    }
-  }
-
-  private clip(ctx: CanvasRenderingContext2D, text: string, max: number): string {
-    if (ctx.measureText(text).width <= max) return text;
-    let lo = 0;
-    let hi = text.length;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ctx.measureText(`${text.slice(0, mid)}…`).width <= max) lo = mid;
-      else hi = mid - 1;
-    }
-    return `${text.slice(0, lo)}…`;
+    drawFrame({
+      ctx,
+      rows,
+      first,
+      last,
+      width,
+      labelWidth,
+      now,
+      scale,
+      x,
+      rowY: (i) => AXIS_HEIGHT + i * ROW_HEIGHT - scrollTop,
+      indexOf: (id) => index.get(id),
+      active: this.active(),
+    });
   }
 
   protected hover(event: MouseEvent): void {
@@ -259,18 +196,36 @@ export class RunTimeline {
     const i = Math.floor((event.offsetY - AXIS_HEIGHT + viewport.scrollTop) / ROW_HEIGHT);
     const row = event.offsetY > AXIS_HEIGHT ? rows[i] : undefined;
     if (!row) return this.hovered.set(null);
-    const end = row.end ?? (row.node.state?.type === 'RUNNING' ? now : null);
-    const duration = row.start !== null && end !== null ? ` · ${formatDuration((end - row.start) / 1000)}` : '';
     this.hovered.set({
       id: row.node.id,
       x: Math.min(event.offsetX + 12, viewport.clientWidth - 220),
       y: event.offsetY + 14,
-      text: `${row.node.name} · ${row.node.state?.name ?? 'No state'}${duration}`,
+      text: describeRow(row, now),
     });
   }
 
-  protected open(): void {
-    const id = this.hovered()?.id;
+  /** Arrow keys, Page Up/Down, Home and End choose a row (scrolled into view); Enter opens it. */
+  protected key(event: KeyboardEvent): void {
+    const count = this.rows().length;
+    if (!count) return;
+    const current = this.active();
+    let next: number | null = null;
+    if (event.key in KEY_STEPS) next = (current ?? -1) + KEY_STEPS[event.key]!;
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = count - 1;
+    else if (event.key === 'Enter' && current !== null) return this.open(this.rows()[current]?.node.id);
+    if (next === null) return;
+    event.preventDefault();
+    next = Math.max(0, Math.min(count - 1, next));
+    this.active.set(next);
+    const viewport = this.viewport().nativeElement;
+    const top = next * ROW_HEIGHT;
+    const visible = viewport.clientHeight - AXIS_HEIGHT - ROW_HEIGHT;
+    if (top < viewport.scrollTop) viewport.scrollTop = top;
+    else if (top > viewport.scrollTop + visible) viewport.scrollTop = top - visible;
+  }
+
+  protected open(id: string | undefined): void {
     if (id) void this.router.navigate(['/task-runs', id]);
   }
 }
