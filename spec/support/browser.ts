@@ -21,8 +21,9 @@ function launch(): Promise<Browser> {
   // Required lazily so that the other specs never load playwright.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  return chromium.launch({
-    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+  const executablePath = process.env.CHROME_BIN ?? '/usr/bin/chromium';
+  const launched = chromium.launch({
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',
@@ -33,6 +34,11 @@ function launch(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
     ],
+  });
+  return launched.catch((error: Error) => {
+    throw new Error(
+      `Chromium could not be started from ${executablePath} (apt-get install -y chromium, or set CHROME_BIN): ${error.message}`,
+    );
   });
 }
 
@@ -82,7 +88,7 @@ export function useDashboard(options: TestServerOptions = {}): (() => DashboardW
     const settings = sdkSettings({ heartbeatIntervalSeconds: 1, ...options.settings });
     await configure({ client: new HttpClient({ apiUrl: server!.apiUrl, apiKey: settings.apiKey }), settings });
     const page = await (await sharedBrowser()).newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(12_000);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => {

@@ -60,6 +60,8 @@ export class LiveEvents {
   private lostAt: number | null = null;
   private requestedAt = Date.now();
   private seen = new Set<string>();
+  /** Server clock − browser clock, as far as events tell (never more than the truth). */
+  private clockOffsetMs: number | null = null;
 
   /** Events matching `subscription` for as long as the returned stream is subscribed. */
   on<T = Record<string, unknown> & { id: string }>(subscription: LiveSubscription): Observable<LiveEvent<T>> {
@@ -87,7 +89,7 @@ export class LiveEvents {
     this.wanted.set(key, { subscription, count: 1 });
     if (!this.socket) return this.connect();
     if (this.status() === 'live' && !this.onSocket.has(key)) {
-      this.send(subscription, new Date(Date.now() - JOIN_REPLAY_MS).toISOString());
+      this.send(subscription, new Date(this.serverNow() - JOIN_REPLAY_MS).toISOString());
     }
   }
 
@@ -124,10 +126,16 @@ export class LiveEvents {
     this.status.set('live');
     // Replay from the last event seen; before any, from a little before the socket was asked for, so a
     // change committed between a page's first read and this subscription is not lost.
-    const since = this.lastOccurred ?? new Date((this.lostAt ?? this.requestedAt) - JOIN_REPLAY_MS).toISOString();
+    const from = (this.lostAt ?? this.requestedAt) + (this.clockOffsetMs ?? 0);
+    const since = this.lastOccurred ?? new Date(from - JOIN_REPLAY_MS).toISOString();
     for (const { subscription } of this.wanted.values()) this.send(subscription, since);
     this.lostAt = null;
     if (reconnect) this.reconnected.next();
+  }
+
+  /** The server's time as best known (the browser's clock corrected by what events told). */
+  private serverNow(): number {
+    return Date.now() + (this.clockOffsetMs ?? 0);
   }
 
   private send(subscription: LiveSubscription, since?: string): void {
@@ -143,6 +151,10 @@ export class LiveEvents {
     if (this.seen.size > 10_000) this.seen.clear();
     this.seen.add(key);
     if (!this.lastOccurred || event.occurred > this.lastOccurred) this.lastOccurred = event.occurred;
+    // An event happened no later than now on the server: the largest (occurred − received) is the
+    // best lower bound of the clock offset; replays computed with it start early rather than late.
+    const offset = Date.parse(event.occurred) - Date.now();
+    if (this.clockOffsetMs === null || offset > this.clockOffsetMs) this.clockOffsetMs = offset;
     this.events.next(event as LiveEvent);
   }
 
