@@ -94,6 +94,11 @@ export class FlowRunDetail {
   protected readonly graph = query(() => this.api.flowRunGraph(this.id()));
   protected readonly nodes = signal<Map<string, GraphNode>>(new Map());
   protected readonly nodesVersion = signal(0);
+  protected readonly taskRunCount = computed(() => {
+    this.nodesVersion();
+    return this.nodes().size;
+  });
+  private bumpTimer?: ReturnType<typeof setTimeout>;
   protected readonly historyVersion = signal(0);
   protected readonly childIds = computed(
     () => {
@@ -167,7 +172,7 @@ export class FlowRunDetail {
         const node = nodeOf(e.payload);
         const known = this.nodes().get(node.id);
         this.nodes().set(node.id, { ...node, childFlowRunId: known?.childFlowRunId ?? null });
-        this.nodesVersion.update((v) => v + 1);
+        this.nodesChanged();
         this.taskRunsTable()?.onLiveTaskRun(e.payload);
         if (!known || known.state?.type !== node.state?.type) taskRunsChanged.next();
       }),
@@ -180,6 +185,14 @@ export class FlowRunDetail {
         this.historyVersion.update((v) => v + 1);
       }),
     ];
+  }
+
+  /** Coalesces in-place node changes (a busy run sends many events) into one re-layout per 100 ms. */
+  private nodesChanged(): void {
+    this.bumpTimer ??= setTimeout(() => {
+      this.bumpTimer = undefined;
+      this.nodesVersion.update((v) => v + 1);
+    }, 100);
   }
 
   /** A subflow run of this run changed (or appeared): patch its row, or add it. */
