@@ -79,7 +79,11 @@ function parseCli() {
     json: values.json,
     scenarios,
     sdk: { modes, tasks: Number(values.tasks), deployments: Number(values.deployments) },
-    s3: { runs: Number(values['s3-runs']), rate: Number(values['s3-rate']), pollIntervalSeconds: Number(values['s3-poll-interval']) },
+    s3: {
+      runs: Number(values['s3-runs']),
+      rate: Number(values['s3-rate']),
+      pollIntervalSeconds: Number(values['s3-poll-interval']),
+    },
     options: {
       dialects,
       parts,
@@ -160,7 +164,11 @@ async function main(): Promise<void> {
     mkdirSync(dirname(json), { recursive: true });
     writeFileSync(
       json,
-      JSON.stringify({ scenarios, started, hardware, settings, sdk: sdkReports, s3: s3Results, s5, s4: reports }, null, 2),
+      JSON.stringify(
+        { scenarios, started, hardware, settings, sdk: sdkReports, s3: s3Results, s5, s4: reports },
+        null,
+        2,
+      ),
     );
     console.log(`\nwrote ${json}`);
   }

@@ -14,10 +14,18 @@ const off = (name) => /^(0|false|no)$/i.test(process.env[name] ?? '');
 
 /** The examples as deployments: [module, flow accessor, deployment options]. */
 const EXAMPLES = [
-  ['etl', (m) => new m.OrdersEtl().run, { name: 'every-minute', interval: 60, description: 'Daily revenue per country, refreshed every minute' }],
+  [
+    'etl',
+    (m) => new m.OrdersEtl().run,
+    { name: 'every-minute', interval: 60, description: 'Daily revenue per country, refreshed every minute' },
+  ],
   ['fan-out', (m) => new m.PageCrawler().crawl, { name: 'on-demand', parameters: { count: 12 } }],
   ['subflows', (m) => new m.RegionalBilling().monthly, { name: 'monthly', cron: '0 6 1 * *', timezone: 'UTC' }],
-  ['typed-params', (m) => new m.SalesReports().report, { name: 'on-demand', parameters: { request: { from: '2026-11-01', format: 'csv', topN: 5 } } }],
+  [
+    'typed-params',
+    (m) => new m.SalesReports().report,
+    { name: 'on-demand', parameters: { request: { from: '2026-11-01', format: 'csv', topN: 5 } } },
+  ],
 ];
 
 async function deployExamples(server, sdk) {
@@ -47,7 +55,9 @@ async function startWorker(server, sdk) {
   const settings = loadSettings();
   console.log(`Rigel: opening ${settings.databaseUrl.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@')} …`);
   const server = await startServer({ settings });
-  console.log(`\nRigel is running at ${server.url}   (API ${server.apiUrl}, docs ${server.url}/docs)\nPress Ctrl+C to stop.\n`);
+  console.log(
+    `\nRigel is running at ${server.url}   (API ${server.apiUrl}, docs ${server.url}/docs)\nPress Ctrl+C to stop.\n`,
+  );
   const sdk = require(path.join(root, 'client-sdk/dist/index.js'));
   if (!off('RIGEL_START_EXAMPLES')) await deployExamples(server, sdk);
   const worker = off('RIGEL_START_WORKER') ? null : await startWorker(server, sdk);

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Runs the whole spec suite on SQLite, then again on PostgreSQL when RIGEL_TEST_DATABASE_URL is set.
-// Extra arguments go to mocha (`npm test -- --grep "retries"`). Each pass prints mocha's summary line
+// Runs the whole spec suite on SQLite, then again on PostgreSQL when RIGEL_TEST_DATABASE_URL is set,
+// then the dashboard's unit tests (Angular's vitest runner; not when mocha arguments narrow the run).
+// Extra arguments go to mocha (`npm test -- --grep "retries"`). Each pass prints the summary line
 // "N passed, N failed, N skipped"; a pass that prints none (it crashed) counts as a failure.
 const { spawn } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -19,9 +22,9 @@ if (process.env.RIGEL_TEST_DATABASE_URL) {
 
 function run(pass) {
   return new Promise((resolve) => {
-    console.log(`\n=== specs on ${pass.name} ===`);
-    const child = spawn(process.execPath, [mocha, ...extra], {
-      cwd: root,
+    console.log(`\n=== ${pass.title ?? `specs on ${pass.name}`} ===`);
+    const child = spawn(process.execPath, pass.args ?? [mocha, ...extra], {
+      cwd: pass.cwd ?? root,
       env: { ...process.env, ...pass.env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -38,9 +41,44 @@ function run(pass) {
         if (m) summary = { passed: +m[1], failed: +m[2], skipped: +m[3] };
       }
     });
-    child.on('close', (code) => resolve({ pass, code, summary }));
+    child.on('close', (code) => {
+      if (pass.after) summary = pass.after(code) ?? summary;
+      resolve({ pass, code, summary });
+    });
   });
 }
+
+/** Angular's unit tests (vitest): its JSON report is turned into the same summary line. */
+function dashboardUnitPass() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rigel-vitest-'));
+  const report = path.join(dir, 'vitest.json');
+  const ng = require.resolve('@angular/cli/bin/ng.js', { paths: [root] });
+  return {
+    name: 'Dashboard unit tests',
+    title: 'dashboard unit tests (vitest)',
+    cwd: path.join(root, 'dashboard'),
+    env: { NG_CLI_ANALYTICS: 'false' },
+    args: [ng, 'test', '--watch=false', '--reporters=json', '--reporters=default', `--output-file=${report}`],
+    after() {
+      try {
+        const r = JSON.parse(readFileSync(report, 'utf8'));
+        const summary = {
+          passed: r.numPassedTests,
+          failed: r.numFailedTests,
+          skipped: r.numPendingTests + (r.numTodoTests ?? 0),
+        };
+        console.log(`\n${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
+        return summary;
+      } catch {
+        return null;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+if (extra.length === 0) passes.push(dashboardUnitPass());
+else console.log('note: mocha arguments were given, so the dashboard unit tests (vitest) do not run');
 
 (async () => {
   const results = [];

@@ -48,9 +48,25 @@ async function call<T>(apiUrl: string, method: string, path: string, body?: unkn
 function startWorker(apiUrl: string, home: string, name: string, pollIntervalSeconds: number): ChildProcess {
   return spawn(
     process.execPath,
-    [join(ROOT, 'client-sdk/dist/cli/main.js'), 'worker', 'start', '--pool', 's3', '--name', name, '--limit', '8',
-      '--poll-interval', String(pollIntervalSeconds), '--prefetch', '5'],
-    { env: { ...process.env, RIGEL_API_URL: apiUrl, RIGEL_HOME: home, RIGEL_LOGGING_LEVEL: 'WARNING' }, stdio: 'ignore' },
+    [
+      join(ROOT, 'client-sdk/dist/cli/main.js'),
+      'worker',
+      'start',
+      '--pool',
+      's3',
+      '--name',
+      name,
+      '--limit',
+      '8',
+      '--poll-interval',
+      String(pollIntervalSeconds),
+      '--prefetch',
+      '5',
+    ],
+    {
+      env: { ...process.env, RIGEL_API_URL: apiUrl, RIGEL_HOME: home, RIGEL_LOGGING_LEVEL: 'WARNING' },
+      stdio: 'ignore',
+    },
   );
 }
 
@@ -70,9 +86,12 @@ export async function runS3(options: S3Options): Promise<S3Result> {
       workPoolName: 's3',
       parameterSchema: {},
     });
-    for (let i = 0; i < options.workers; i++) workers.push(startWorker(api, db.home, `s3-worker-${i}`, options.pollIntervalSeconds));
+    for (let i = 0; i < options.workers; i++)
+      workers.push(startWorker(api, db.home, `s3-worker-${i}`, options.pollIntervalSeconds));
     const started = Date.now() + 3000;
-    options.log(`S3 ${options.dialect}: ${options.runs} runs at ${options.rate}/s through ${options.workers} workers …`);
+    options.log(
+      `S3 ${options.dialect}: ${options.runs} runs at ${options.rate}/s through ${options.workers} workers …`,
+    );
     const ids: string[] = [];
     for (let i = 0; i < options.runs; i++) {
       const scheduledTime = new Date(started + (i * 1000) / options.rate).toISOString();
@@ -85,12 +104,21 @@ export async function runS3(options: S3Options): Promise<S3Result> {
     let done: Record<string, unknown>[] = [];
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 2000));
-      const count = await call<number>(api, 'POST', 'flow-runs/count', { deployments: { id: { any: [deployment.id] } }, flowRuns: { state: { type: { any: ['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED'] } } } });
+      const count = await call<number>(api, 'POST', 'flow-runs/count', {
+        deployments: { id: { any: [deployment.id] } },
+        flowRuns: { state: { type: { any: ['COMPLETED', 'FAILED', 'CRASHED', 'CANCELLED'] } } },
+      });
       if (count >= options.runs) break;
     }
     const seconds = (Date.now() - started) / 1000;
     for (let offset = 0; offset < options.runs; offset += 1000) {
-      done = done.concat(await call<Record<string, unknown>[]>(api, 'POST', 'flow-runs/filter', { deployments: { id: { any: [deployment.id] } }, limit: 1000, offset }));
+      done = done.concat(
+        await call<Record<string, unknown>[]>(api, 'POST', 'flow-runs/filter', {
+          deployments: { id: { any: [deployment.id] } },
+          limit: 1000,
+          offset,
+        }),
+      );
     }
     const latencies = done
       .filter((r) => r.startTime && r.expectedStartTime)
