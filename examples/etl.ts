@@ -66,14 +66,19 @@ export class OrdersEtl {
     description: 'Daily revenue per country',
     retries: 1,
     retryDelaySeconds: 5,
-    flowRunName: 'orders-{day}',
+    // A function, not 'orders-{day}': the default below is evaluated inside the call, after naming.
+    flowRunName: (p) => `orders-${String(p.day ?? today())}`,
   })
-  async run(day: string = new Date().toISOString().slice(0, 10)): Promise<Report> {
+  async run(day: string = today()): Promise<Report> {
     const orders = await this.extract(day);
     const report = await this.transform(day, orders);
     await this.load(report);
     return report;
   }
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
 }
 
 if (require.main === module) {
