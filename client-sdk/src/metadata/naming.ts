@@ -72,3 +72,32 @@ export function parameterNames(fn: (...args: never[]) => unknown): string[] {
     return name ? name[1]! : `arg${i}`;
   });
 }
+
+/** Names of the parameters that have a default value in the function's source. */
+export function parametersWithDefaults(fn: (...args: never[]) => unknown): Set<string> {
+  const source = Function.prototype.toString.call(fn);
+  const open = source.indexOf('(');
+  const out = new Set<string>();
+  if (open < 0) return out;
+  let depth = 0;
+  let current = '';
+  const parts: string[] = [];
+  for (let i = open + 1; i < source.length; i++) {
+    const c = source[i]!;
+    if (depth === 0 && c === ')') {
+      parts.push(current);
+      break;
+    }
+    if ('([{'.includes(c)) depth++;
+    if (')]}'.includes(c)) depth--;
+    if (c === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += c;
+  }
+  for (const part of parts) {
+    const match = /^\s*([A-Za-z_$][\w$]*)\s*=/.exec(part);
+    if (match) out.add(match[1]!);
+  }
+  return out;
+}

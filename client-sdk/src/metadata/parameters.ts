@@ -17,6 +17,8 @@ export interface ParameterSpec {
   type?: new (...args: any[]) => object;
   /** Whether the class has class-validator constraints (then unknown properties are refused). */
   validated?: boolean;
+  /** Whether the parameter has a default value in the source (then it may be left out). */
+  hasDefault?: boolean;
 }
 
 export interface ParameterProblem {
@@ -38,15 +40,20 @@ function kindOf(type: unknown): ParameterKind {
   return 'dto';
 }
 
-export function describeParameters(names: string[], types: unknown[] | undefined): ParameterSpec[] {
+export function describeParameters(
+  names: string[],
+  types: unknown[] | undefined,
+  defaults: ReadonlySet<string> = new Set(),
+): ParameterSpec[] {
   return names.map((name, i) => {
     const type = types?.[i];
     const kind = kindOf(type);
-    if (kind !== 'dto') return { name, kind };
+    const hasDefault = defaults.has(name);
+    if (kind !== 'dto') return { name, kind, hasDefault };
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const dto = type as new (...args: any[]) => object;
     const validated = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).length > 0;
-    return { name, kind, type: dto, validated };
+    return { name, kind, type: dto, validated, hasDefault };
   });
 }
 
@@ -103,7 +110,14 @@ export async function coerceParameters(
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!;
     const value = values[i];
-    if (value === undefined || value === null || spec.kind === 'opaque') continue;
+    if (value === undefined || value === null) {
+      // A validated DTO with no default is required: name it rather than let the body fail reading it.
+      if (spec.kind === 'dto' && spec.validated && !spec.hasDefault) {
+        problems.push({ field: spec.name, message: `is required (${spec.type!.name})` });
+      }
+      continue;
+    }
+    if (spec.kind === 'opaque') continue;
     if (spec.kind !== 'dto') {
       const result = coercePrimitive(spec, value);
       if ('problem' in result) problems.push({ field: spec.name, message: result.problem });

@@ -4,7 +4,7 @@
  * when a definition is registered, never per call.
  */
 import { DuplicateNameError } from '../errors';
-import { definitionSite, kebab, parameterNames, sourceHash } from './naming';
+import { definitionSite, kebab, parameterNames, parametersWithDefaults, sourceHash } from './naming';
 import type { FlowOptions, TaskOptions } from './options';
 import { describeParameters, type ParameterSpec } from './parameters';
 
@@ -72,7 +72,7 @@ function base(fn: AnyFunction, site: Site, paramTypes: unknown[] | undefined, na
     methodName: site.methodName,
     isStatic: site.isStatic,
     fn,
-    params: describeParameters(parameterNames(fn), paramTypes),
+    params: describeParameters(parameterNames(fn), paramTypes, parametersWithDefaults(fn)),
     version: version ?? hash,
     sourceHash: hash,
     definedAt: definitionSite(),

@@ -6,6 +6,7 @@
  */
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { targetConstructorToSchema, validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { parametersWithDefaults } from './naming';
 import type { AnyFunction } from './registry';
 import type { ParameterSpec } from './parameters';
 
@@ -26,35 +27,6 @@ const PRIMITIVES: Record<string, Schema> = {
   array: { type: 'array' },
   opaque: {},
 };
-
-/** Names of the parameters that have a default value in the function's source. */
-export function parametersWithDefaults(fn: AnyFunction): Set<string> {
-  const source = Function.prototype.toString.call(fn);
-  const open = source.indexOf('(');
-  const out = new Set<string>();
-  if (open < 0) return out;
-  let depth = 0;
-  let current = '';
-  const parts: string[] = [];
-  for (let i = open + 1; i < source.length; i++) {
-    const c = source[i]!;
-    if (depth === 0 && c === ')') {
-      parts.push(current);
-      break;
-    }
-    if ('([{'.includes(c)) depth++;
-    if (')]}'.includes(c)) depth--;
-    if (c === ',' && depth === 0) {
-      parts.push(current);
-      current = '';
-    } else current += c;
-  }
-  for (const part of parts) {
-    const match = /^\s*([A-Za-z_$][\w$]*)\s*=/.exec(part);
-    if (match) out.add(match[1]!);
-  }
-  return out;
-}
 
 /** class-validator-jsonschema gives IsDateString a pattern that refuses plain dates; widen it to ISO-8601. */
 const STRICT_DATE_TIME = '\\d{4}-[01]\\d-[0-3]\\dT[0-2]\\d:[0-5]\\d:[0-5]\\d.\\d+Z?';

@@ -26,6 +26,12 @@ class Parametrised {
     return `${request.region}:${request.format}`;
   }
 
+  @Flow({ name: 'pa-defaulted' })
+  async defaulted(request: ReportRequest = { region: 'eu', format: 'json', topN: 1 }): Promise<string> {
+    Parametrised.bodies++;
+    return `${request.region}:${request.format}`;
+  }
+
   @Flow({ name: 'pa-primitives' })
   async primitives(count: number, dryRun: boolean, since: Date, label: string): Promise<string> {
     Parametrised.bodies++;
@@ -79,6 +85,22 @@ describeInBothModes('flow parameters', (world) => {
       const state = (await withOptions(flows.report, { returnState: true })(bad as never)) as unknown as State;
       expect(state.type).to.equal('FAILED');
       expect(state.message).to.contain('Invalid parameters for flow "pa-report"');
+    });
+  });
+
+  describe('when a DTO parameter without a default is left out', () => {
+    it('fails the flow run before its body runs, naming the parameter', async () => {
+      const error = await (flows.report as () => Promise<string>)().catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(ParameterValidationError);
+      expect((error as ParameterValidationError).problems).to.deep.equal([
+        { field: 'request', message: 'is required (ReportRequest)' },
+      ]);
+      expect(Parametrised.bodies).to.equal(0);
+    });
+
+    it('runs the body with the default when the parameter has one', async () => {
+      expect(await flows.defaulted()).to.equal('eu:json');
+      expect(Parametrised.bodies).to.equal(1);
     });
   });
 
