@@ -40,8 +40,8 @@ describe('decorators and the registry', () => {
     it('reads parameter names from the method and their types from design:paramtypes', () => {
       const definition = registeredFlows().find((f) => f.name === 'greeter.greet-statically')!;
       expect(definition.params).to.deep.equal([
-        { name: 'name', kind: 'string' },
-        { name: 'times', kind: 'number' },
+        { name: 'name', kind: 'string', hasDefault: false },
+        { name: 'times', kind: 'number', hasDefault: false },
       ]);
       expect(definition).to.include({ isStatic: true, qualifiedName: 'Greeter.greetStatically' });
     });
