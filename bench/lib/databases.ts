@@ -43,6 +43,13 @@ function databaseUrl(adminUrl: string, name: string, connectionOptions = ''): st
   return url.toString();
 }
 
+/** The `postgres` maintenance database of the admin URL's server: it exists even when `<admin db>` does not. */
+function maintenanceUrl(adminUrl: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = '/postgres';
+  return url.toString();
+}
+
 async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -72,7 +79,7 @@ const PG_STATS_POLL_MS = 200;
 export async function freshPostgres(adminUrl: string, suffix: string, connectionOptions = ''): Promise<BenchDatabase> {
   const adminDb = new URL(adminUrl).pathname.slice(1) || 'postgres';
   const name = `${adminDb}_${suffix}`.replace(/[^a-zA-Z0-9_]/g, '_');
-  await withClient(adminUrl, async (client) => {
+  await withClient(maintenanceUrl(adminUrl), async (client) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${name}"`);
   });
@@ -95,7 +102,9 @@ export async function freshPostgres(adminUrl: string, suffix: string, connection
     },
     async dispose() {
       rmSync(home, { recursive: true, force: true });
-      await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withClient(maintenanceUrl(adminUrl), (client) =>
+        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
     },
   };
 }
@@ -107,7 +116,7 @@ export async function durabilitySettings(
   connectionOptions = '',
 ): Promise<Record<string, string>> {
   if (dialect === 'sqlite') return { journal_mode: 'wal', synchronous: 'NORMAL' };
-  const url = new URL(adminUrl);
+  const url = new URL(maintenanceUrl(adminUrl));
   if (connectionOptions) url.searchParams.set('options', connectionOptions);
   return withClient(url.toString(), async (client) => {
     const names = [
