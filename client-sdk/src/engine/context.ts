@@ -4,6 +4,7 @@
  * run as well. `getRunContext()` is the public view.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 import type { FlowRun, OrchestrationClient, TaskRun } from '../client/types';
 import type { RunLogger } from '../logging/run-logger';
 import type { FlowDefinition, TaskDefinition } from '../metadata/registry';
@@ -25,7 +26,9 @@ export class FlowRunContext {
     readonly logger: RunLogger,
     /** Aborted when the current attempt times out or the process is interrupted. */
     public signal: AbortSignal,
-  ) {}
+  ) {
+    unlimitedListeners(signal);
+  }
 
   /**
    * The n-th call of a task in this attempt gets dynamic key n: a retried flow run calls the same
@@ -49,7 +52,16 @@ export class FlowRunContext {
     this.pauses = 0;
     this.futures.clear();
     this.signal = signal;
+    unlimitedListeners(signal);
   }
+}
+
+/**
+ * Every running task of a flow listens on the flow's signal (and stops listening when it ends), so
+ * 64 concurrent tasks are 64 listeners: not a leak, and Node's warning at 11 would only alarm users.
+ */
+function unlimitedListeners(signal: AbortSignal): void {
+  setMaxListeners(0, signal);
 }
 
 export interface TaskRunContext {

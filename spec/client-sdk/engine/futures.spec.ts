@@ -116,6 +116,22 @@ describeInBothModes('task futures', (world) => {
     });
   });
 
+  describe('when many tasks run at once', () => {
+    it('runs them all without Node warning about abort listeners', async () => {
+      const warnings: string[] = [];
+      const listener = (warning: Error) => warnings.push(warning.name);
+      process.on('warning', listener);
+      try {
+        const xs = Array.from({ length: 40 }, (_, i) => i);
+        expect(await flows.maps(xs, 2)).to.deep.equal(xs.map((x) => x * 2));
+        await new Promise((resolve) => setImmediate(resolve));
+      } finally {
+        process.off('warning', listener);
+      }
+      expect(warnings).to.not.include('MaxListenersExceededWarning');
+    });
+  });
+
   describe('when wait(futures, timeout) is called', () => {
     it('returns the done and the not-yet-done futures at the timeout', async () => {
       expect(await flows.waits()).to.deep.equal([1, 1]);
