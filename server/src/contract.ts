@@ -7,3 +7,4 @@ export * from './schemas/states';
 export * from './schemas/errors';
 export * from './schemas/paths';
 export { loadSettings, SETTING_ENV_KEYS, type Settings } from './settings';
+export { uuid7 } from './db/ids';

@@ -6,7 +6,13 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { errorFromBody, type ErrorBody, type OrchestrationResult, type StateProposal } from '@rigel/server/contract';
+import {
+  errorFromBody,
+  uuid7,
+  type ErrorBody,
+  type OrchestrationResult,
+  type StateProposal,
+} from '@rigel/server/contract';
 import { ApiUnreachableError } from '../errors';
 import { TaskBatcher } from './task-batcher';
 import type {
@@ -216,7 +222,13 @@ export class HttpClient implements OrchestrationClient {
   }
 
   async sendLogs(lines: LogLine[]): Promise<void> {
-    if (lines.length) await this.call('POST', 'logs', lines);
+    // Ids chosen here, once, make the retries of `call` idempotent: the server skips ids it already has.
+    if (lines.length)
+      await this.call(
+        'POST',
+        'logs',
+        lines.map((line) => (line.id ? line : { ...line, id: uuid7() })),
+      );
   }
 
   async putResult(key: string, result: StoredResult): Promise<void> {

@@ -71,6 +71,8 @@ export interface TaskRunCreate {
 }
 
 export interface LogLine {
+  /** Chosen by the HTTP client before the first attempt, so a re-sent batch is stored once. */
+  id?: string;
   name: string;
   level: number;
   message: string;

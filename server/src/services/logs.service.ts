@@ -34,21 +34,30 @@ export class LogsService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Stores a batch and returns how many lines were new: lines with a client-chosen id that is already
+   * stored (a re-sent batch) are skipped and not published again.
+   */
   async create(batch: LogCreateDto[]): Promise<number> {
     if (batch.length === 0) return 0;
     const now = this.clock();
-    const logs: ApiLog[] = batch.map((log) => ({
-      id: uuid7(now.getTime()),
-      created: now.toISOString(),
-      name: log.name,
-      level: log.level,
-      message: log.message,
-      timestamp: new Date(log.timestamp).toISOString(),
-      flowRunId: log.flowRunId ?? null,
-      taskRunId: log.taskRunId ?? null,
-    }));
+    const ids = new Set<string>();
+    const logs: ApiLog[] = batch
+      .map((log) => ({
+        id: log.id?.toLowerCase() ?? uuid7(now.getTime()),
+        created: now.toISOString(),
+        name: log.name,
+        level: log.level,
+        message: log.message,
+        timestamp: new Date(log.timestamp).toISOString(),
+        flowRunId: log.flowRunId ?? null,
+        taskRunId: log.taskRunId ?? null,
+      }))
+      .filter((log) => !ids.has(log.id) && ids.add(log.id));
     const c = this.db.codec;
+    const inserted = new Set<string>();
     await this.db.transaction(async (tx) => {
+      inserted.clear();
       const runIds = [...new Set(logs.map((l) => l.flowRunId).filter((id): id is string => id !== null))];
       if (runIds.length > 0) {
         const found = await tx.query<{ id: string }>(
@@ -61,8 +70,9 @@ export class LogsService {
       for (let i = 0; i < logs.length; i += CHUNK) {
         const chunk = logs.slice(i, i + CHUNK);
         const row = `(${placeholders(COLUMNS.length)})`;
-        await tx.execute(
-          `INSERT INTO "log" (${COLUMNS.map((col) => `"${col}"`).join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`,
+        const rows = await tx.query<{ id: string }>(
+          `INSERT INTO "log" (${COLUMNS.map((col) => `"${col}"`).join(', ')}) VALUES ${chunk.map(() => row).join(', ')}` +
+            ` ON CONFLICT ("id") DO NOTHING RETURNING "id"`,
           chunk.flatMap((l) => [
             l.id,
             c.encodeTimestamp(now),
@@ -74,12 +84,14 @@ export class LogsService {
             l.taskRunId,
           ]),
         );
+        for (const { id } of rows) inserted.add(String(id).toLowerCase());
       }
     });
-    for (const log of logs) {
+    const fresh = logs.filter((log) => inserted.has(log.id));
+    for (const log of fresh) {
       this.events.publish({ type: 'log', occurred: log.created, flowRunId: log.flowRunId, payload: { ...log } });
     }
-    return logs.length;
+    return fresh.length;
   }
 
   async filter(dto: LogFilterDto): Promise<ApiLog[]> {

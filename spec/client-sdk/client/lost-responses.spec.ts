@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { configure, Flow, HttpClient, submit, Task } from '@rigel/sdk';
+import { configure, Flow, getRunLogger, HttpClient, submit, Task } from '@rigel/sdk';
 import { startLocalServer, type LocalServer, type SeenRequest } from '../../support/local-http';
 import { sdkSettings } from '../../support/sdk';
 import { startTestServer, type TestServer } from '../../support/server';
@@ -12,6 +12,7 @@ class Unlucky {
 
   @Flow({ name: 'lr-flow' })
   async run(): Promise<number> {
+    getRunLogger().info('lr: adding up');
     return (await this.step(1)) + (await submit(this.step, 10).result());
   }
 }
@@ -58,6 +59,12 @@ describe('a flow run whose API answers are lost after the server committed', () 
         expect(task.runCount).to.equal(1);
       }
       expect(proxy.seen.some((r) => r.path === '/task-runs')).to.equal(true);
+    });
+
+    it('stores each log line once although its batch was sent twice', async () => {
+      const logs = (await server.api.post('/logs/filter', {})).body as { message: string }[];
+      expect(logs.filter((l) => l.message === 'lr: adding up')).to.have.length(1);
+      expect(proxy.seen.filter((r) => r.method === 'POST' && r.path === '/logs').length).to.be.at.least(2);
     });
   });
 });

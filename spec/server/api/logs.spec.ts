@@ -35,6 +35,18 @@ describe('logs API', () => {
       expect(stored[0]).to.include({ name: 'rigel.flow', level: 20, timestamp: at(0), flowRunId, taskRunId: null });
     });
 
+    it('stores a line with a client-chosen id once, however often its batch is sent', async () => {
+      const id = '0190f5d4-0000-7000-8000-00000000abcd';
+      const first = await server.api.post('/logs', [line({ id: id.toUpperCase(), message: 'once' })]);
+      expect(first.body).to.deep.equal({ created: 1 });
+      const again = await server.api.post('/logs', [line({ id, message: 'once' }), line({ message: 'new' })]);
+      expect(again.status).to.equal(201);
+      expect(again.body).to.deep.equal({ created: 1 });
+      const stored = (await server.api.post('/logs/filter', {})).body as { id: string; message: string }[];
+      expect(stored.map((l) => l.message)).to.deep.equal(['once', 'new']);
+      expect(stored[0]!.id).to.equal(id);
+    });
+
     it('accepts an empty batch', async () => {
       const res = await server.api.post('/logs', []);
       expect(res.status).to.equal(201);
@@ -55,6 +67,7 @@ describe('logs API', () => {
       ['a level over 100', [line({ level: 101 })], '[0].level'],
       ['a missing message', [line({ message: undefined })], '[0].message'],
       ['a malformed flowRunId', [line({ flowRunId: 'x' })], '[0].flowRunId'],
+      ['a malformed id', [line({ id: 'line-1' })], '[0].id'],
       ['an unknown field', [line({ extra: 1 })], '[0].extra'],
     ] as const) {
       it(`refuses ${what} with 422 naming ${field}`, async () => {

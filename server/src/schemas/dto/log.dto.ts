@@ -6,6 +6,11 @@ export const MAX_LOG_MESSAGE_LENGTH = 1_000_000;
 export const MAX_LOG_BATCH = 10_000;
 
 export class LogCreateDto {
+  /**
+   * Optional, chosen by the client (the SDK sends a time-ordered UUID): a line whose id is already
+   * stored is skipped, so a batch re-sent after a lost answer is not stored twice.
+   */
+  @IsOptional() @IsUUID('all') id?: string;
   @IsString() @Length(1, 255) name: string;
   /** 10 debug, 20 info, 30 warning, 40 error, 50 critical. */
   @IsInt() @Min(0) @Max(100) level: number;
