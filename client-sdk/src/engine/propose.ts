@@ -38,6 +38,21 @@ export function normalizeResult(result: OrchestrationResult, proposal: StateProp
   return result;
 }
 
+/**
+ * How long to sleep on a WAIT. The server answers in whole seconds (rounded up); a run waiting for
+ * its scheduled start wakes right at that time instead, so it starts on time rather than up to a
+ * second late. A clock running ahead of the server's only costs one more (whole-second) WAIT.
+ */
+export function waitMilliseconds(result: OrchestrationResult, now: number = Date.now()): number {
+  const whole = result.details.type === 'wait' ? result.details.delaySeconds * 1000 : 0;
+  const scheduledTime = result.state?.stateDetails.scheduledTime;
+  if (!scheduledTime) return whole;
+  const untilScheduled = Date.parse(scheduledTime) - now;
+  return untilScheduled > 0 && untilScheduled < whole ? untilScheduled + SCHEDULED_WAKE_MARGIN_MS : whole;
+}
+
+const SCHEDULED_WAKE_MARGIN_MS = 5;
+
 let interrupted = false;
 
 /** SIGINT/SIGTERM: the runs are being marked Crashed and the process exits; nothing else is proposed. */
@@ -62,7 +77,7 @@ export async function proposeState(
         : await client.setTaskRunState(runId, proposal, options.force);
     const result = normalizeResult(raw, proposal);
     if (result.status !== 'WAIT' || result.details.type !== 'wait') return result;
-    await sleep(result.details.delaySeconds * 1000, options.signal);
+    await sleep(waitMilliseconds(result), options.signal);
     if (options.signal?.aborted) return result;
   }
 }
