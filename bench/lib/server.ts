@@ -7,7 +7,7 @@ export interface ServerProcessOptions {
   databaseUrl: string;
   /** RIGEL_HOME of the server (an empty temporary folder, so no profile file is read). */
   home: string;
-  /** Extra Node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+  /** Extra Node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=bench/results/prof`. */
   nodeArgs?: string[];
   env?: Record<string, string>;
 }
