@@ -34,6 +34,12 @@ export class WorkerFlows {
     return `${greeting} x${times}`;
   }
 
+  /** Named by its parameters, also when a worker runs it from a deployment. */
+  @Flow({ name: 'wf-named', flowRunName: 'greet-{greeting}-x{times}' })
+  async named(greeting: string, times: number): Promise<string> {
+    return `${greeting} x${times}`;
+  }
+
   /** Runs for `seconds` (stops early when its run is cancelled or interrupted). */
   @Flow({ name: 'wf-sleepy' })
   async sleepy(seconds: number): Promise<string> {

@@ -19,7 +19,7 @@ import { startTestServer, type TestServer } from './server';
 export const FLOWS_DIR = __dirname;
 export const FLOWS_FILE = 'worker-flows.js';
 
-export type Qualifier = 'quick' | 'sleepy' | 'stubborn' | 'journal' | 'flaky' | 'resilient';
+export type Qualifier = 'quick' | 'sleepy' | 'stubborn' | 'journal' | 'flaky' | 'resilient' | 'named';
 const FLOW_NAMES: Record<Qualifier, string> = {
   quick: 'wf-quick',
   sleepy: 'wf-sleepy',
@@ -27,6 +27,7 @@ const FLOW_NAMES: Record<Qualifier, string> = {
   journal: 'wf-journal',
   flaky: 'wf-flaky',
   resilient: 'wf-resilient',
+  named: 'wf-named',
 };
 
 export interface WorkerWorld {

@@ -53,6 +53,7 @@ export interface FlowRunCreate {
 }
 
 export interface FlowRunUpdate {
+  name?: string;
   empiricalPolicy?: { retries?: number; retryDelaySeconds?: number };
 }
 

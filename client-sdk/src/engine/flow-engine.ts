@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { State, StateProposal } from '@rigel/server';
-import type { FlowRun } from '../client/types';
+import type { FlowRun, FlowRunUpdate } from '../client/types';
 import {
   ApiUnreachableError,
   ParameterValidationError,
@@ -122,12 +122,13 @@ export async function callFlow(call: FlowCall): Promise<unknown> {
  */
 export async function runFlowRunById(definition: FlowDefinition, thisArg: unknown, flowRunId: string): Promise<State> {
   const rt = runtime();
-  const run = await adoptRetryPolicy(rt, definition, await rt.client.readFlowRun(flowRunId));
-  const args = definition.params.map((p) => run.parameters[p.name]);
+  const created = await rt.client.readFlowRun(flowRunId);
+  const args = definition.params.map((p) => created.parameters[p.name]);
   const checked =
     definition.options.validateParameters === false
       ? { values: args, problems: [] }
       : await coerceParameters(definition.params, args);
+  const run = await adoptFlowOptions(rt, definition, created, checked.problems.length ? null : checked.values);
   const call: FlowCall = { definition, thisArg, args: checked.values, options: { returnState: true } };
   const logger = new ShippingLogger(
     { label: `flow run '${run.name}'`, name: 'rigel.flow_runs', flowRunId: run.id },
@@ -145,18 +146,39 @@ export async function runFlowRunById(definition: FlowDefinition, thisArg: unknow
 }
 
 /**
- * A run created elsewhere (a deployment run) gets the flow's retry policy from its code where the run
- * does not set one, so the server's RetryFailedFlows rule sees the retries the flow declares.
+ * A run created elsewhere (a deployment run) takes what the flow's code declares, in one update: the
+ * retry policy where the run does not set one (so the server's RetryFailedFlows rule sees it), and the
+ * name `flowRunName` gives for its parameters (as Prefect renames a deployment run when it starts).
+ * `values` are the checked parameter values, null when they failed validation (the run keeps its name).
  */
-async function adoptRetryPolicy(rt: Runtime, definition: FlowDefinition, run: FlowRun): Promise<FlowRun> {
+async function adoptFlowOptions(
+  rt: Runtime,
+  definition: FlowDefinition,
+  run: FlowRun,
+  values: unknown[] | null,
+): Promise<FlowRun> {
+  const { options } = definition;
   const policy = run.empiricalPolicy ?? {};
   const missing: { retries?: number; retryDelaySeconds?: number } = {};
-  if (policy.retries === undefined && definition.options.retries !== undefined)
-    missing.retries = definition.options.retries;
-  if (policy.retryDelaySeconds === undefined && definition.options.retryDelaySeconds !== undefined)
-    missing.retryDelaySeconds = definition.options.retryDelaySeconds;
-  if (Object.keys(missing).length === 0) return run;
-  return rt.client.updateFlowRun(run.id, { empiricalPolicy: missing });
+  if (policy.retries === undefined && options.retries !== undefined) missing.retries = options.retries;
+  if (policy.retryDelaySeconds === undefined && options.retryDelaySeconds !== undefined)
+    missing.retryDelaySeconds = options.retryDelaySeconds;
+  const update: FlowRunUpdate = {};
+  if (Object.keys(missing).length > 0) update.empiricalPolicy = missing;
+  if (options.flowRunName && values) {
+    const parameters: Record<string, unknown> = {};
+    definition.params.forEach((p, i) => {
+      if (values[i] !== undefined) parameters[p.name] = values[i];
+    });
+    try {
+      const name = renderName(options.flowRunName, parameters);
+      if (name && name !== run.name) update.name = name;
+    } catch (error) {
+      process.stderr.write(`rigel: flowRunName failed (${errorMessage(error)}); the run keeps the name ${run.name}\n`);
+    }
+  }
+  if (Object.keys(update).length === 0) return run;
+  return rt.client.updateFlowRun(run.id, update);
 }
 
 /** Runs the attempts of a created flow run: heartbeats, interrupts, cancellation, hooks, the answer. */

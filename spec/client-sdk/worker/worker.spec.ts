@@ -53,6 +53,17 @@ describe('Worker', function () {
     });
   });
 
+  describe('when the deployed flow names its runs (flowRunName)', () => {
+    it('renames the run by its parameters when it starts', async () => {
+      const run = await world.createRun((await world.deployment('named')).id, { greeting: 'hi', times: 2 });
+      expect(run.name).to.not.match(/^greet-/);
+      world.start();
+      const done = await world.waitFor(run.id, finished);
+      expect(done.state).to.include({ type: 'COMPLETED' });
+      expect(done.name).to.equal('greet-hi-x2');
+    });
+  });
+
   describe("when the deployed flow's attempt fails and the flow declares retries", () => {
     it("retries it by the flow's policy, to Completed", async () => {
       const run = await world.createRun((await world.deployment('flaky')).id);
