@@ -34,7 +34,8 @@ async function sqliteTotalChanges(db: Db): Promise<number> {
  */
 async function flushPostgresStats(db: Db): Promise<null> {
   const pool = (db.dataSource.driver as unknown as { master: Pool }).master;
-  const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+  // The idle ones: a connection held for good (the scheduler's leader lease) writes no run rows.
+  const clients = await Promise.all(Array.from({ length: pool.idleCount }, () => pool.connect()));
   try {
     await Promise.all(clients.map((client) => client.query('SELECT pg_stat_force_next_flush()')));
   } finally {

@@ -113,7 +113,9 @@ async function runRepeat(options: S4Options, dialect: BenchDialect): Promise<Par
       databaseUrl: database.url,
       home: database.home,
       nodeArgs: options.serverNodeArgs,
-      env: options.serverEnv,
+      // The bench clients drive runs without flow-run processes, so they send no heartbeats: a long
+      // interval keeps the crashed-run service from crashing runs a slow (loaded) phase left RUNNING.
+      env: { RIGEL_HEARTBEAT_INTERVAL_SECONDS: '3600', ...options.serverEnv },
     });
     const client = new JsonClient(server.apiUrl);
     const checkDb = await Database.open({ url: database.url, migrate: false });
