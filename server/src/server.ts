@@ -16,6 +16,7 @@ import { CrashedRunsService } from './services/crashed-runs';
 import { LateRunsService } from './services/late-runs';
 import { PauseExpiryService } from './services/pause-expiry';
 import { SchedulerService } from './services/scheduler';
+import { WorkerStatusWatch } from './services/worker-status-watch';
 import type { LoopService } from './services/loop';
 import { loadSettings, type Settings } from './settings';
 
@@ -59,6 +60,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     services.logs,
     settings.eventsPollIntervalMs,
     services.clock,
+    services.objects,
+    new WorkerStatusWatch(services.events, services.workPools, services.clock),
   );
   const events = attachEvents(http, services, feed, settings.apiKey);
   const host = options.host ?? settings.serverHost;

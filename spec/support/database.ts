@@ -25,6 +25,7 @@ export const SPEC_TABLES = [
   'deployment',
   'work_queue',
   'work_pool',
+  'deleted_object',
 ];
 
 export function testDatabaseUrl(): string {

@@ -14,7 +14,8 @@ export type EventMessage = {
 };
 
 export interface Subscribe {
-  resource: 'flow-run' | 'task-run' | 'log';
+  resource:
+    'flow-run' | 'task-run' | 'log' | 'deployment' | 'work-pool' | 'work-queue' | 'worker' | 'concurrency-limit';
   flowRunId?: string;
 }
 

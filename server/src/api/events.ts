@@ -4,14 +4,20 @@
  * Protocol (JSON text frames):
  * - Connect to `/api/events`. With an API key configured, pass it as `Authorization: Bearer <key>` or,
  *   from a browser, as `?token=<key>`; otherwise the upgrade is refused with HTTP 401.
- * - Client → server, any number of times: `{ "subscribe": { "resource": "flow-run" | "task-run" | "log",
- *   "flowRunId"?: uuid }, "since"?: ISO-8601 }`. Subscriptions add up; an event is sent once even when
- *   several match. `flowRunId` narrows to one flow run (a task run's or log's flow run).
+ * - Client → server, any number of times: `{ "subscribe": { "resource": "flow-run" | "task-run" | "log"
+ *   | "deployment" | "work-pool" | "work-queue" | "worker" | "concurrency-limit", "flowRunId"?: uuid },
+ *   "since"?: ISO-8601 }`. Subscriptions add up; an event is sent once even when several match.
+ *   `flowRunId` narrows a run or log subscription to one flow run (a task run's or log's flow run).
  * - Server → client: with `since`, first the changes at or after `since` (catch-up, oldest first, at
  *   most 5,000; a run that changed several times appears once, as it is now), then
  *   `{ "subscribed": { resource, flowRunId? } }`, then every matching change as it is committed by any
- *   process on the database: `{ "type": "flow-run.updated" | "task-run.updated" | "log", "occurred",
- *   "flowRunId", "payload" }` (payload = the run as GET returns it, or the log line).
+ *   process on the database: `{ "type", "occurred", "flowRunId", "payload" }`. Types: `flow-run.updated`,
+ *   `task-run.updated`, `log` (payload = the run as GET returns it, or the log line);
+ *   `deployment.updated`, `work-pool.updated`, `work-queue.updated`, `worker.updated`,
+ *   `concurrency-limit.updated` (payload = the object as GET returns it, with its status for pools and
+ *   workers) and `deployment.deleted`, `work-pool.deleted`, `work-queue.deleted`,
+ *   `concurrency-limit.deleted` (payload = its id and name or tag). See object-events.ts and
+ *   worker-status-watch.ts for when objects are published (heartbeats and slot changes are throttled).
  * - To resume after a reconnect, subscribe with `since` = the last `occurred` seen: events at exactly
  *   that time are sent again (nothing is lost; drop duplicates by type, payload.id and occurred).
  * - A malformed message is answered with `{ "error": { "code": "VALIDATION_FAILED", "message" } }`
@@ -24,10 +30,10 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { EVENTS_PATH } from '../schemas/paths';
 import type { Services } from '../services';
 import type { ChangeFeed } from '../services/change-feed';
-import type { RigelResource } from '../services/events';
+import { OBJECT_RESOURCES, RUN_RESOURCES, type RigelResource } from '../services/events';
 import { EventConnection, type Subscription } from './event-connection';
 
-const RESOURCES: readonly RigelResource[] = ['flow-run', 'task-run', 'log'];
+const RESOURCES: readonly RigelResource[] = [...RUN_RESOURCES, ...OBJECT_RESOURCES];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -51,6 +57,9 @@ export function parseSubscribe(raw: string): { subscription: Subscription; since
   }
   if (flowRunId !== undefined && (typeof flowRunId !== 'string' || !UUID.test(flowRunId))) {
     return { error: 'subscribe.flowRunId: must be a UUID' };
+  }
+  if (flowRunId !== undefined && !(RUN_RESOURCES as readonly string[]).includes(resource)) {
+    return { error: `subscribe.flowRunId: narrows only ${RUN_RESOURCES.join(', ')} subscriptions` };
   }
   let since: Date | undefined;
   if (m.since !== undefined) {

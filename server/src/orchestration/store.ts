@@ -74,6 +74,9 @@ export class OrchestrationStore {
     insertTaskState: `INSERT INTO "task_run_state" ("id", "created", "taskRunId", "type", "name", "timestamp", "message", "stateDetails", "data") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   };
 
+  /** Told of every concurrency limit whose slots change (the live events coalesce and publish them). */
+  onConcurrencySlotsChanged: ((limitId: string) => void) | null = null;
+
   constructor(private readonly db: Database) {
     this.runCodecs = { flow: db.entity(FlowRunEntity), task: db.entity(TaskRunEntity) };
     this.stateCodecs = { flow: db.entity(FlowRunStateEntity), task: db.entity(TaskRunStateEntity) };
@@ -221,6 +224,7 @@ export class OrchestrationStore {
       tx.codec.encodeTimestamp(now),
       limitId,
     ]);
+    this.onConcurrencySlotsChanged?.(limitId);
   }
 
   /**

@@ -3,7 +3,8 @@
  * schema, work pool and queue, concurrency limit, schedules). Creating a run from a deployment checks
  * the parameters against the schema (422 naming the field) and puts the run in the deployment's
  * queue, SCHEDULED. Pausing a deployment or changing its schedules deletes its future auto-scheduled
- * runs; the scheduler fills them again.
+ * runs; the scheduler fills them again. Every change (schedules included: they change the
+ * deployment's `updated`) is published live as `deployment.updated` / `deployment.deleted`.
  */
 import type { ValidateFunction } from 'ajv';
 import type { Database, Queryable, Row, Tx } from '../db/database';
@@ -24,10 +25,13 @@ import { ObjectNotFoundError, ValidationFailedError } from '../schemas/errors';
 import { Where } from './filters';
 import type { CreateRunResult, FlowRunsService } from './flow-runs.service';
 import { compileSchema, newAjv, schemaProblems } from './json-schema';
+import type { ObjectEvents } from './object-events';
+import { placeholders } from './rows';
 import type { WorkPoolsService } from './work-pools.service';
 
 export type ApiDeployment = Record<string, unknown> & {
   id: string;
+  updated: string;
   name: string;
   flowId: string;
   paused: boolean;
@@ -76,6 +80,7 @@ export class DeploymentsService {
     private readonly flowRuns: FlowRunsService,
     private readonly workPools: WorkPoolsService,
     private readonly clock: Clock,
+    private readonly objects: ObjectEvents,
   ) {}
 
   private decode(row: Row): Omit<ApiDeployment, 'schedules'> {
@@ -192,7 +197,28 @@ export class DeploymentsService {
       }
       return { id, created: !existing[0] };
     });
-    return { deployment: await this.read(result.id), created: result.created };
+    return { deployment: await this.readAndPublish(result.id), created: result.created };
+  }
+
+  /** Reads the deployment after a committed change and publishes it. */
+  private async readAndPublish(id: string): Promise<ApiDeployment> {
+    const deployment = await this.read(id);
+    this.objects.updated('deployment', deployment);
+    return deployment;
+  }
+
+  /** Deployments by id (live events). */
+  async byIds(ids: string[]): Promise<ApiDeployment[]> {
+    const rows = await this.db.query(`SELECT * FROM "deployment" WHERE "id" IN (${placeholders(ids.length)})`, ids);
+    return this.withSchedules(
+      this.db,
+      rows.map((row) => this.decode(row)),
+    );
+  }
+
+  /** A schedule changed: so did the deployment (its `updated` tells the change feeds). */
+  private async touch(tx: Tx, id: string, now: Date): Promise<void> {
+    await tx.execute(`UPDATE "deployment" SET "updated" = ? WHERE "id" = ?`, [tx.codec.encodeTimestamp(now), id]);
   }
 
   private async insertSchedule(
@@ -295,7 +321,7 @@ export class DeploymentsService {
       ]);
       await this.deleteFutureAutoScheduledRuns(tx, id);
     });
-    return this.read(id);
+    return this.readAndPublish(id);
   }
 
   async setPaused(id: string, paused: boolean): Promise<ApiDeployment> {
@@ -304,11 +330,21 @@ export class DeploymentsService {
 
   /** Deletes the deployment with its schedules and its runs that have not started. */
   async delete(id: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    const event = await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ name: string; flowId: string }>(
+        `SELECT "name", "flowId" FROM "deployment" WHERE "id" = ?`,
+        [id],
+      );
       await tx.execute(`DELETE FROM "flow_run" WHERE "deploymentId" = ? AND "stateType" = 'SCHEDULED'`, [id]);
       const deleted = await tx.execute(`DELETE FROM "deployment" WHERE "id" = ?`, [id]);
-      if (deleted === 0) throw new ObjectNotFoundError('Deployment', id);
+      if (deleted === 0 || !rows[0]) throw new ObjectNotFoundError('Deployment', id);
+      return this.objects.recordDeletion(tx, 'deployment', {
+        id,
+        name: String(rows[0].name),
+        flowId: String(rows[0].flowId),
+      });
     });
+    this.objects.publish(event);
   }
 
   /** Removes SCHEDULED runs the scheduler made for the future (they are rebuilt from the new settings). */
@@ -331,16 +367,20 @@ export class DeploymentsService {
     this.checkSchedules([dto], '');
     await this.read(id);
     const now = this.clock();
-    const scheduleId = await this.db.transaction((tx) => this.insertSchedule(tx, id, dto, now));
-    return (await this.read(id)).schedules.find((s) => s.id === scheduleId)!;
+    const scheduleId = await this.db.transaction(async (tx) => {
+      await this.touch(tx, id, now);
+      return this.insertSchedule(tx, id, dto, now);
+    });
+    return (await this.readAndPublish(id)).schedules.find((s) => s.id === scheduleId)!;
   }
 
   async updateSchedule(id: string, scheduleId: string, dto: DeploymentScheduleUpdateDto): Promise<ApiSchedule> {
     this.checkSchedules([dto], '');
     const codec = this.db.entity(DeploymentScheduleEntity);
+    const now = this.clock();
     const values: Record<string, unknown> = {
       ...Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)),
-      updated: this.clock(),
+      updated: now,
     };
     await this.db.transaction(async (tx) => {
       const keys = Object.keys(values);
@@ -349,9 +389,10 @@ export class DeploymentsService {
         [...keys.map((k) => tx.codec.encode(codec.kinds.get(k), values[k])), scheduleId, id],
       );
       if (changed === 0) throw new ObjectNotFoundError('Deployment schedule', scheduleId);
+      await this.touch(tx, id, now);
       await this.deleteFutureAutoScheduledRuns(tx, id, scheduleId);
     });
-    return (await this.read(id)).schedules.find((s) => s.id === scheduleId)!;
+    return (await this.readAndPublish(id)).schedules.find((s) => s.id === scheduleId)!;
   }
 
   async deleteSchedule(id: string, scheduleId: string): Promise<void> {
@@ -361,8 +402,10 @@ export class DeploymentsService {
         id,
       ]);
       if (deleted === 0) throw new ObjectNotFoundError('Deployment schedule', scheduleId);
+      await this.touch(tx, id, this.clock());
       await this.deleteFutureAutoScheduledRuns(tx, id, scheduleId);
     });
+    await this.readAndPublish(id);
   }
 
   /** Checks parameters against the deployment's schema; throws 422 naming every bad field. */

@@ -10,14 +10,40 @@ import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
 import { systemClock, type Clock } from '../orchestration/clock';
 
-export type RigelEventType = 'flow-run.updated' | 'task-run.updated' | 'log';
-export type RigelResource = 'flow-run' | 'task-run' | 'log';
+export type RigelEventType =
+  | 'flow-run.updated'
+  | 'task-run.updated'
+  | 'log'
+  | 'deployment.updated'
+  | 'deployment.deleted'
+  | 'work-pool.updated'
+  | 'work-pool.deleted'
+  | 'work-queue.updated'
+  | 'work-queue.deleted'
+  | 'worker.updated'
+  | 'concurrency-limit.updated'
+  | 'concurrency-limit.deleted';
+
+/** Runs and logs: what a subscription may narrow with `flowRunId`. */
+export type RunResource = 'flow-run' | 'task-run' | 'log';
+/** Deployments, work pools, queues, workers and concurrency limits (object-events.ts). */
+export type ObjectResource = 'deployment' | 'work-pool' | 'work-queue' | 'worker' | 'concurrency-limit';
+export type RigelResource = RunResource | ObjectResource;
+
+export const RUN_RESOURCES: readonly RunResource[] = ['flow-run', 'task-run', 'log'];
+export const OBJECT_RESOURCES: readonly ObjectResource[] = [
+  'deployment',
+  'work-pool',
+  'work-queue',
+  'worker',
+  'concurrency-limit',
+];
 
 export interface RigelEvent {
   type: RigelEventType;
   /** When the change was committed (server clock), ISO-8601; clients resume from it after a reconnect. */
   occurred: string;
-  /** The flow run the change belongs to (for subscriber filters). */
+  /** The flow run the change belongs to (for subscriber filters); null for objects. */
   flowRunId: string | null;
   payload: Record<string, unknown> & { id: string };
 }
@@ -26,12 +52,27 @@ export const RESOURCE_OF: Record<RigelEventType, RigelResource> = {
   'flow-run.updated': 'flow-run',
   'task-run.updated': 'task-run',
   log: 'log',
+  'deployment.updated': 'deployment',
+  'deployment.deleted': 'deployment',
+  'work-pool.updated': 'work-pool',
+  'work-pool.deleted': 'work-pool',
+  'work-queue.updated': 'work-queue',
+  'work-queue.deleted': 'work-queue',
+  'worker.updated': 'worker',
+  'concurrency-limit.updated': 'concurrency-limit',
+  'concurrency-limit.deleted': 'concurrency-limit',
 };
 
+/** The event a changed row of `resource` becomes. */
 export const EVENT_TYPE_OF: Record<RigelResource, RigelEventType> = {
   'flow-run': 'flow-run.updated',
   'task-run': 'task-run.updated',
   log: 'log',
+  deployment: 'deployment.updated',
+  'work-pool': 'work-pool.updated',
+  'work-queue': 'work-queue.updated',
+  worker: 'worker.updated',
+  'concurrency-limit': 'concurrency-limit.updated',
 };
 
 /** Identifies one version of one object: what de-duplication compares. */
@@ -89,6 +130,11 @@ export class EventBus {
   recordLocalChange(type: RigelEventType, id: string, occurred: Date): void {
     this.delivered.set(eventKey(type, id, occurred.toISOString()), occurred.getTime());
     this.maybePrune();
+    this.localChange?.();
+  }
+
+  /** Tells other processes about a committed change whose event is built later (coalesced). */
+  announceLocalChange(): void {
     this.localChange?.();
   }
 

@@ -13,6 +13,7 @@ import { FlowRunInputsService } from './flow-run-inputs.service';
 import { FlowRunsService } from './flow-runs.service';
 import { FlowsService } from './flows.service';
 import { LogsService } from './logs.service';
+import { ObjectEvents } from './object-events';
 import { OrchestrationService } from './orchestration.service';
 import { ResultsService } from './results.service';
 import { RunsService } from './runs.service';
@@ -34,6 +35,8 @@ export interface Services {
   results: ResultsService;
   workPools: WorkPoolsService;
   deployments: DeploymentsService;
+  /** Live events of deployments, work pools, queues, workers and concurrency limits. */
+  objects: ObjectEvents;
   flowRunInputs: FlowRunInputsService;
 }
 
@@ -59,7 +62,26 @@ export function createServices(db: Database, options: ServiceOptions = {}): Serv
   });
   const runs = new RunsService(db, orchestration, clock);
   const flowRuns = new FlowRunsService(db, runs, orchestration, clock, settings.parametersLimitBytes);
-  const workPools = new WorkPoolsService(db, runs, clock);
+  const objects = new ObjectEvents(db, events, clock);
+  const workPools = new WorkPoolsService(db, runs, clock, objects);
+  const deployments = new DeploymentsService(db, flowRuns, workPools, clock, objects);
+  const concurrencyLimits = new ConcurrencyLimitsService(db, clock, objects);
+  objects.setReader(async (resource, ids) => {
+    switch (resource) {
+      case 'deployment':
+        return deployments.byIds(ids);
+      case 'work-pool':
+        return workPools.poolsByIds(ids);
+      case 'work-queue':
+        return workPools.queuesByIds(ids);
+      case 'worker':
+        return workPools.workersByIds(ids);
+      case 'concurrency-limit':
+        return concurrencyLimits.byIds(ids);
+    }
+  });
+  // Slots taken and released by task runs: coalesced, read and published after the commit.
+  orchestration.store.onConcurrencySlotsChanged = (id) => objects.touch('concurrency-limit', id);
   return {
     db,
     settings,
@@ -70,11 +92,12 @@ export function createServices(db: Database, options: ServiceOptions = {}): Serv
     flows: new FlowsService(db, clock),
     flowRuns,
     workPools,
-    deployments: new DeploymentsService(db, flowRuns, workPools, clock),
+    deployments,
+    objects,
     flowRunInputs: new FlowRunInputsService(db, runs, orchestration, clock),
     taskRuns: new TaskRunsService(db, runs, orchestration, clock),
     logs: new LogsService(db, events, clock),
-    concurrencyLimits: new ConcurrencyLimitsService(db, clock),
+    concurrencyLimits,
     results: new ResultsService(db, clock),
   };
 }

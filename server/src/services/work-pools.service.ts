@@ -2,6 +2,12 @@
  * Work pools, their queues and their workers. A pool always has a `default` queue; a worker's status
  * (ONLINE/OFFLINE) follows from its heartbeats; workers fetch the due SCHEDULED runs of a pool's queues
  * in priority order and claim each with a PENDING proposal (a second claim is ABORTed).
+ *
+ * Live events (object-events.ts): every change of a pool or queue is published after its commit. A
+ * heartbeat changes the worker's `updated` (and so publishes `worker.updated`) only when the worker is
+ * new, comes back online or changes its interval, and otherwise at most every WORKER_EVENT_EVERY_MS:
+ * heartbeats do not flood subscribers. A worker coming online also touches its pool (whose status may
+ * turn READY). Going OFFLINE takes no write at all: worker-status-watch.ts publishes it.
  */
 import type { Database, Queryable, Row } from '../db/database';
 import { WorkerEntity, WorkPoolEntity, WorkQueueEntity } from '../db/entities';
@@ -17,6 +23,7 @@ import type {
 import { ObjectNotFoundError, ValidationFailedError } from '../schemas/errors';
 import { placeholders } from './rows';
 import type { RunsService } from './runs.service';
+import type { ObjectEvents } from './object-events';
 import type { ApiRun } from './serializers';
 
 export const DEFAULT_QUEUE = 'default';
@@ -25,15 +32,41 @@ const MISSED_WORKER_HEARTBEATS = 3;
 const DEFAULT_WORKER_HEARTBEAT_SECONDS = 30;
 /** The longest heartbeat interval a worker may announce (WorkerHeartbeatDto). */
 const MAX_WORKER_HEARTBEAT_SECONDS = 3600;
+/** A worker that stays online is published (its `updated` changes) at most this often. */
+export const WORKER_EVENT_EVERY_MS = 60_000;
+
+/** When a worker whose last heartbeat was at `lastHeartbeat` goes OFFLINE (ms). */
+export function offlineAt(lastHeartbeat: Date, intervalSeconds: number | null): number {
+  const interval = intervalSeconds ?? DEFAULT_WORKER_HEARTBEAT_SECONDS;
+  return lastHeartbeat.getTime() + MISSED_WORKER_HEARTBEATS * interval * 1000;
+}
+
+/** Workers whose last heartbeat is older than this cannot be online (the longest interval is an hour). */
+export function onlineWorkersSince(now: number): Date {
+  return new Date(now - MISSED_WORKER_HEARTBEATS * MAX_WORKER_HEARTBEAT_SECONDS * 1000);
+}
 
 /** ONLINE: the worker's last heartbeat is at most 3 of its own intervals old (the pool's status agrees). */
 function isOnline(lastHeartbeat: Date, intervalSeconds: number | null, now: number): boolean {
-  const interval = intervalSeconds ?? DEFAULT_WORKER_HEARTBEAT_SECONDS;
-  return now - lastHeartbeat.getTime() <= MISSED_WORKER_HEARTBEATS * interval * 1000;
+  return now <= offlineAt(lastHeartbeat, intervalSeconds);
 }
 
-export type ApiWorkPool = Record<string, unknown> & { id: string; name: string; defaultQueueId: string | null };
-export type ApiWorkQueue = Record<string, unknown> & { id: string; name: string; workPoolId: string };
+export type ApiWorkPool = Record<string, unknown> & {
+  id: string;
+  name: string;
+  updated: string;
+  defaultQueueId: string | null;
+};
+export type ApiWorkQueue = Record<string, unknown> & { id: string; name: string; workPoolId: string; updated: string };
+export type ApiWorker = Record<string, unknown> & {
+  id: string;
+  name: string;
+  workPoolId: string;
+  updated: string;
+  lastHeartbeatTime: string;
+  heartbeatIntervalSeconds: number | null;
+  status: 'ONLINE' | 'OFFLINE';
+};
 
 function isoFields<T extends Record<string, unknown>>(row: T): T {
   const out: Record<string, unknown> = {};
@@ -46,6 +79,7 @@ export class WorkPoolsService {
     private readonly db: Database,
     private readonly runs: RunsService,
     private readonly clock: Clock,
+    private readonly objects: ObjectEvents,
   ) {}
 
   private decode<T>(entity: typeof WorkPoolEntity | typeof WorkQueueEntity | typeof WorkerEntity, row: Row): T {
@@ -54,7 +88,7 @@ export class WorkPoolsService {
 
   async createPool(dto: WorkPoolCreateDto): Promise<{ pool: ApiWorkPool; created: boolean }> {
     const now = this.db.codec.encodeTimestamp(this.clock());
-    return this.db.transaction(async (tx) => {
+    const result = await this.db.transaction(async (tx) => {
       const poolId = uuid7();
       const inserted = await tx.query(
         `INSERT INTO "work_pool" ("id", "created", "updated", "name", "description", "type", "paused", "concurrencyLimit", "baseJobTemplate")
@@ -81,6 +115,12 @@ export class WorkPoolsService {
       await tx.execute(`UPDATE "work_pool" SET "defaultQueueId" = ? WHERE "id" = ?`, [queueId, poolId]);
       return { pool: await this.readPool(dto.name, tx), created: true };
     });
+    if (result.created) {
+      this.objects.updated('work-pool', result.pool);
+      const [queue] = await this.queuesByIds([result.pool.defaultQueueId!]);
+      if (queue) this.objects.updated('work-queue', queue);
+    }
+    return result;
   }
 
   async readPool(name: string, q: Pick<Queryable, 'query'> = this.db): Promise<ApiWorkPool> {
@@ -93,7 +133,7 @@ export class WorkPoolsService {
   private async withStatus(pool: ApiWorkPool, q: Pick<Queryable, 'query'>): Promise<ApiWorkPool> {
     const now = this.clock().getTime();
     // Only workers that can still be online (the longest heartbeat interval is an hour).
-    const cutoff = new Date(now - MISSED_WORKER_HEARTBEATS * MAX_WORKER_HEARTBEAT_SECONDS * 1000);
+    const cutoff = onlineWorkersSince(now);
     const rows = await q.query<{ lastHeartbeatTime: unknown; heartbeatIntervalSeconds: unknown }>(
       `SELECT "lastHeartbeatTime", "heartbeatIntervalSeconds" FROM "worker" WHERE "workPoolId" = ? AND "lastHeartbeatTime" >= ?`,
       [pool.id, this.db.codec.encodeTimestamp(cutoff)],
@@ -130,12 +170,20 @@ export class WorkPoolsService {
         ),
       );
     }
-    return this.readPool(name);
+    const updated = await this.readPool(name);
+    if (fields.length) this.objects.updated('work-pool', updated);
+    return updated;
   }
 
+  /** Deletes the pool with its queues and workers (one `work-pool.deleted` event tells of all). */
   async deletePool(name: string): Promise<void> {
-    const deleted = await this.db.transaction((tx) => tx.execute(`DELETE FROM "work_pool" WHERE "name" = ?`, [name]));
-    if (deleted === 0) throw new ObjectNotFoundError('Work pool', name);
+    const event = await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string }>(`SELECT "id" FROM "work_pool" WHERE "name" = ?`, [name]);
+      const deleted = await tx.execute(`DELETE FROM "work_pool" WHERE "name" = ?`, [name]);
+      if (deleted === 0 || !rows[0]) throw new ObjectNotFoundError('Work pool', name);
+      return this.objects.recordDeletion(tx, 'work-pool', { id: String(rows[0].id), name });
+    });
+    this.objects.publish(event);
   }
 
   async createQueue(poolName: string, dto: WorkQueueCreateDto): Promise<{ queue: ApiWorkQueue; created: boolean }> {
@@ -158,7 +206,9 @@ export class WorkPoolsService {
         ],
       ),
     );
-    return { queue: await this.readQueue(poolName, dto.name), created: inserted.length > 0 };
+    const queue = await this.readQueue(poolName, dto.name);
+    if (inserted.length > 0) this.objects.updated('work-queue', queue);
+    return { queue, created: inserted.length > 0 };
   }
 
   async readQueue(poolName: string, queueName: string): Promise<ApiWorkQueue> {
@@ -194,14 +244,24 @@ export class WorkPoolsService {
         ),
       );
     }
-    return this.readQueue(poolName, dto.name ?? queueName);
+    const updated = await this.readQueue(poolName, dto.name ?? queueName);
+    if (fields.length) this.objects.updated('work-queue', updated);
+    return updated;
   }
 
   async deleteQueue(poolName: string, queueName: string): Promise<void> {
     if (queueName === DEFAULT_QUEUE)
       throw ValidationFailedError.field('name', 'the default queue of a pool cannot be deleted');
     const queue = await this.readQueue(poolName, queueName);
-    await this.db.transaction((tx) => tx.execute(`DELETE FROM "work_queue" WHERE "id" = ?`, [queue.id]));
+    const event = await this.db.transaction(async (tx) => {
+      await tx.execute(`DELETE FROM "work_queue" WHERE "id" = ?`, [queue.id]);
+      return this.objects.recordDeletion(tx, 'work-queue', {
+        id: queue.id,
+        name: queue.name,
+        workPoolId: queue.workPoolId,
+      });
+    });
+    this.objects.publish(event);
   }
 
   /** The queue a deployment run goes to: the named queue of the pool, or its default queue. */
@@ -215,36 +275,101 @@ export class WorkPoolsService {
     }
   }
 
-  /** Records a worker's heartbeat (creating the worker on its first). */
+  /**
+   * Records a worker's heartbeat (creating the worker on its first). The worker's `updated` changes,
+   * and `worker.updated` is published, only when it is new, comes back online, changes its interval or
+   * was last published WORKER_EVENT_EVERY_MS ago; coming online also touches the pool (its status).
+   */
   async heartbeat(poolName: string, workerName: string, heartbeatIntervalSeconds?: number): Promise<void> {
     const pool = await this.readPool(poolName);
-    const now = this.db.codec.encodeTimestamp(this.clock());
-    await this.db.transaction(async (tx) => {
-      const changed = await tx.execute(
-        `UPDATE "worker" SET "lastHeartbeatTime" = ?, "updated" = ?, "heartbeatIntervalSeconds" = ? WHERE "workPoolId" = ? AND "name" = ?`,
-        [now, now, heartbeatIntervalSeconds ?? null, pool.id, workerName],
+    const nowDate = this.clock();
+    const now = this.db.codec.encodeTimestamp(nowDate);
+    const interval = heartbeatIntervalSeconds ?? null;
+    const announce = await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{
+        id: string;
+        updated: unknown;
+        lastHeartbeatTime: unknown;
+        heartbeatIntervalSeconds: unknown;
+      }>(
+        `SELECT "id", "updated", "lastHeartbeatTime", "heartbeatIntervalSeconds" FROM "worker" WHERE "workPoolId" = ? AND "name" = ?`,
+        [pool.id, workerName],
       );
-      if (changed === 0) {
-        await tx.execute(
+      const current = rows[0];
+      let cameOnline: boolean;
+      let workerId: string;
+      if (!current) {
+        workerId = uuid7();
+        const inserted = await tx.query<{ id: string }>(
           `INSERT INTO "worker" ("id", "created", "updated", "workPoolId", "name", "lastHeartbeatTime", "heartbeatIntervalSeconds")
-           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("workPoolId", "name") DO UPDATE SET "lastHeartbeatTime" = excluded."lastHeartbeatTime"`,
-          [uuid7(), now, now, pool.id, workerName, now, heartbeatIntervalSeconds ?? null],
+           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("workPoolId", "name") DO UPDATE SET "lastHeartbeatTime" = excluded."lastHeartbeatTime",
+           "updated" = excluded."updated", "heartbeatIntervalSeconds" = excluded."heartbeatIntervalSeconds" RETURNING "id"`,
+          [workerId, now, now, pool.id, workerName, now, interval],
         );
+        workerId = String(inserted[0]?.id ?? workerId);
+        cameOnline = true;
+      } else {
+        workerId = String(current.id);
+        const previousInterval =
+          current.heartbeatIntervalSeconds == null ? null : Number(current.heartbeatIntervalSeconds);
+        const last = tx.codec.decodeTimestamp(current.lastHeartbeatTime)!;
+        const updated = tx.codec.decodeTimestamp(current.updated)!;
+        cameOnline = !isOnline(last, previousInterval, nowDate.getTime());
+        const publish =
+          cameOnline || previousInterval !== interval || nowDate.getTime() - updated.getTime() >= WORKER_EVENT_EVERY_MS;
+        await tx.execute(
+          `UPDATE "worker" SET "lastHeartbeatTime" = ?, "heartbeatIntervalSeconds" = ?${publish ? ', "updated" = ?' : ''} WHERE "id" = ?`,
+          [now, interval, ...(publish ? [now] : []), workerId],
+        );
+        if (!publish) return null;
       }
+      if (cameOnline) await tx.execute(`UPDATE "work_pool" SET "updated" = ? WHERE "id" = ?`, [now, pool.id]);
+      return { workerId, cameOnline };
     });
+    if (!announce) return;
+    const [worker] = await this.workersByIds([announce.workerId]);
+    if (worker) this.objects.updated('worker', worker);
+    if (announce.cameOnline) this.objects.updated('work-pool', await this.readPool(poolName));
   }
 
-  async workers(poolName: string): Promise<Record<string, unknown>[]> {
+  private toWorker(row: Row, now: number): ApiWorker {
+    const worker = this.decode<ApiWorker>(WorkerEntity, row);
+    const online = isOnline(new Date(worker.lastHeartbeatTime), worker.heartbeatIntervalSeconds, now);
+    return { ...worker, status: online ? 'ONLINE' : 'OFFLINE' };
+  }
+
+  async workers(poolName: string): Promise<ApiWorker[]> {
     const pool = await this.readPool(poolName);
     const rows = await this.db.query(`SELECT * FROM "worker" WHERE "workPoolId" = ? ORDER BY "name"`, [pool.id]);
     const now = this.clock().getTime();
-    return rows.map((row) => {
-      const worker = this.decode<
-        Record<string, unknown> & { lastHeartbeatTime: string; heartbeatIntervalSeconds: number | null }
-      >(WorkerEntity, row);
-      const online = isOnline(new Date(worker.lastHeartbeatTime), worker.heartbeatIntervalSeconds, now);
-      return { ...worker, status: online ? 'ONLINE' : 'OFFLINE' };
-    });
+    return rows.map((row) => this.toWorker(row, now));
+  }
+
+  /** Pools by id, with their status (live events). */
+  async poolsByIds(ids: string[]): Promise<ApiWorkPool[]> {
+    const rows = await this.db.query(`SELECT * FROM "work_pool" WHERE "id" IN (${placeholders(ids.length)})`, ids);
+    return Promise.all(rows.map((row) => this.withStatus(this.decode<ApiWorkPool>(WorkPoolEntity, row), this.db)));
+  }
+
+  async queuesByIds(ids: string[]): Promise<ApiWorkQueue[]> {
+    const rows = await this.db.query(`SELECT * FROM "work_queue" WHERE "id" IN (${placeholders(ids.length)})`, ids);
+    return rows.map((row) => this.decode<ApiWorkQueue>(WorkQueueEntity, row));
+  }
+
+  /** Workers by id, with their status now. */
+  async workersByIds(ids: string[]): Promise<ApiWorker[]> {
+    const rows = await this.db.query(`SELECT * FROM "worker" WHERE "id" IN (${placeholders(ids.length)})`, ids);
+    const now = this.clock().getTime();
+    return rows.map((row) => this.toWorker(row, now));
+  }
+
+  /** Workers whose last heartbeat is at or after `since` (those that may still be online). */
+  async recentWorkers(since: Date): Promise<ApiWorker[]> {
+    const rows = await this.db.query(`SELECT * FROM "worker" WHERE "lastHeartbeatTime" >= ?`, [
+      this.db.codec.encodeTimestamp(since),
+    ]);
+    const now = this.clock().getTime();
+    return rows.map((row) => this.toWorker(row, now));
   }
 
   /**

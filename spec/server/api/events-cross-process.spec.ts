@@ -78,6 +78,47 @@ describe('events WebSocket across processes', () => {
     });
   });
 
+  describe('when a second API process on the same PostgreSQL database changes pools, workers and limits', () => {
+    let other: ServerProcess;
+    before(async () => {
+      other = await startServerProcess();
+    });
+    after(async () => {
+      await other?.stop();
+    });
+
+    it('reaches a subscriber of the first process, deletions and a worker going offline included', async () => {
+      server = await startTestServer();
+      client = await EventsClient.connect(server.url);
+      for (const resource of ['work-pool', 'worker', 'concurrency-limit'] as const)
+        await client.subscribe({ resource });
+      const api = new ApiClient(other.apiUrl);
+      const is = (type: string, match: Record<string, unknown>) => (m: EventMessage) =>
+        m.type === type && Object.entries(match).every(([k, v]) => m.payload?.[k] === v);
+
+      const pool = (await api.post('/work-pools', { name: 'far-pool' })).body;
+      await client.next(is('work-pool.updated', { id: pool.id, status: 'NOT_READY' }), DELIVERY_MS);
+      await api.post('/concurrency-limits', { tag: 'far-tag', concurrencyLimit: 1 });
+      await client.next(is('concurrency-limit.updated', { tag: 'far-tag' }), DELIVERY_MS);
+      expect((await api.delete('/concurrency-limits/tag/far-tag')).status).to.equal(204);
+      await client.next(is('concurrency-limit.deleted', { tag: 'far-tag' }), DELIVERY_MS);
+
+      // A worker heartbeats once through the other process; this process sees it go offline 3 s later.
+      await api.post('/work-pools/far-pool/workers/heartbeat', { name: 'far-worker', heartbeatIntervalSeconds: 1 });
+      await client.next(is('worker.updated', { name: 'far-worker', status: 'ONLINE' }), DELIVERY_MS);
+      await client.next(is('work-pool.updated', { id: pool.id, status: 'READY' }), DELIVERY_MS);
+      const offline = await client.next(
+        is('worker.updated', { name: 'far-worker', status: 'OFFLINE' }),
+        3000 + DELIVERY_MS,
+      );
+      const notReady = is('work-pool.updated', { id: pool.id, status: 'NOT_READY' });
+      await client.next((m) => notReady(m) && m.occurred === offline.occurred, DELIVERY_MS);
+
+      expect((await api.delete('/work-pools/far-pool')).status).to.equal(204);
+      await client.next(is('work-pool.deleted', { id: pool.id }), DELIVERY_MS);
+    });
+  });
+
   describe('when the LISTEN connection drops (PostgreSQL)', () => {
     beforeEach(async () => {
       server = await startTestServer({ settings: { eventsPollIntervalMs: 60_000 } });

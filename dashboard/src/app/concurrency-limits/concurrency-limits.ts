@@ -1,12 +1,14 @@
 /**
  * Concurrency limits by task tag: how many task runs with a tag may run at once, the slots held now,
- * and create / reset (free slots held by runs that died) / delete.
+ * and create / reset (free slots held by runs that died) / delete. Live: every change of a limit
+ * (slots taken and released by task runs included) re-reads the list, and so does a reconnect.
  */
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { Observable } from 'rxjs';
 import { ApiClient } from '../core/api-client';
 import { ApiError } from '../core/api-error';
+import { liveRefresh } from '../core/live-refresh';
 import { query } from '../core/query';
 import { EmptyState } from '../shared/empty-state';
 import { RequestStatus } from '../shared/request-status';
@@ -21,7 +23,6 @@ import { RequestStatus } from '../shared/request-status';
         <h1>Concurrency limits</h1>
         <p class="muted">At most N task runs carrying a tag run at once; the others wait for a slot.</p>
       </div>
-      <button type="button" class="btn" (click)="limits.run()">Refresh</button>
     </div>
 
     <form class="card toolbar" aria-label="Create or change a limit" (submit)="$event.preventDefault(); save()">
@@ -132,6 +133,10 @@ export class ConcurrencyLimits {
 
   constructor() {
     this.limits.run();
+    liveRefresh({
+      subscriptions: [{ resource: 'concurrency-limit' }],
+      refresh: () => this.limits.run({ quiet: true }),
+    });
   }
 
   protected save(): void {

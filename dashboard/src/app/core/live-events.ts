@@ -10,25 +10,50 @@ import { filter, Observable, Subject, type Subscription } from 'rxjs';
 import { webSocket, type WebSocketSubject } from 'rxjs/webSocket';
 import { Settings } from './settings';
 
-export type LiveResource = 'flow-run' | 'task-run' | 'log';
+export type LiveResource =
+  'flow-run' | 'task-run' | 'log' | 'deployment' | 'work-pool' | 'work-queue' | 'worker' | 'concurrency-limit';
 export type ConnectionStatus = 'idle' | 'connecting' | 'live' | 'down';
 
 export interface LiveSubscription {
   resource: LiveResource;
+  /** Only for flow-run, task-run and log subscriptions. */
   flowRunId?: string;
 }
 
+export type LiveEventType =
+  | 'flow-run.updated'
+  | 'task-run.updated'
+  | 'log'
+  | 'deployment.updated'
+  | 'deployment.deleted'
+  | 'work-pool.updated'
+  | 'work-pool.deleted'
+  | 'work-queue.updated'
+  | 'work-queue.deleted'
+  | 'worker.updated'
+  | 'concurrency-limit.updated'
+  | 'concurrency-limit.deleted';
+
 export interface LiveEvent<T = Record<string, unknown> & { id: string }> {
-  type: 'flow-run.updated' | 'task-run.updated' | 'log';
+  type: LiveEventType;
   occurred: string;
   flowRunId: string | null;
   payload: T;
 }
 
-const RESOURCE_OF: Record<LiveEvent['type'], LiveResource> = {
+const RESOURCE_OF: Record<LiveEventType, LiveResource> = {
   'flow-run.updated': 'flow-run',
   'task-run.updated': 'task-run',
   log: 'log',
+  'deployment.updated': 'deployment',
+  'deployment.deleted': 'deployment',
+  'work-pool.updated': 'work-pool',
+  'work-pool.deleted': 'work-pool',
+  'work-queue.updated': 'work-queue',
+  'work-queue.deleted': 'work-queue',
+  'worker.updated': 'worker',
+  'concurrency-limit.updated': 'concurrency-limit',
+  'concurrency-limit.deleted': 'concurrency-limit',
 };
 /** Subscriptions nobody wants any more (the protocol has no unsubscribe) before the socket is renewed. */
 const MAX_STALE = 10;

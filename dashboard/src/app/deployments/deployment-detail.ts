@@ -1,6 +1,7 @@
 /**
  * One deployment: what it runs and where, its schedules with the next scheduled runs, pause/resume,
- * its recent runs (live), and the Run button that opens the parameter form.
+ * its recent runs (live), and the Run button that opens the parameter form. The deployment itself is
+ * live too: a change made elsewhere (pause, schedules) is shown in place, a deletion as "not found".
  */
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
@@ -8,7 +9,7 @@ import { ApiClient } from '../core/api-client';
 import { pageTitle } from '../core/page-title';
 import { ApiError } from '../core/api-error';
 import { liveRefresh } from '../core/live-refresh';
-import type { FlowRun } from '../core/models';
+import type { Deployment, FlowRun } from '../core/models';
 import { Names } from '../core/names';
 import { query } from '../core/query';
 import { FlowRunsTable } from '../flow-runs/flow-runs-table';
@@ -68,6 +69,17 @@ export class DeploymentDetail {
       subscriptions: [{ resource: 'flow-run' }],
       shouldRefresh: (e) => e.payload.deploymentId === this.id(),
       refresh: () => this.reloadRuns(true),
+    });
+    liveRefresh<Deployment>({
+      subscriptions: [{ resource: 'deployment' }],
+      onEvent: (e) => {
+        // Replayed events may be older than what the page read: keep the newest version.
+        const shown = this.deployment.value();
+        if (e.type !== 'deployment.updated' || e.payload.id !== this.id()) return;
+        if (!shown || (e.payload.updated ?? '') >= (shown.updated ?? '')) this.deployment.set(e.payload);
+      },
+      shouldRefresh: (e) => e.type === 'deployment.deleted' && e.payload.id === this.id(),
+      refresh: () => this.deployment.run({ quiet: true }),
     });
   }
 

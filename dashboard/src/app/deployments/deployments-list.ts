@@ -1,9 +1,13 @@
-/** Deployments: flows made runnable by workers, with their schedules, pause state and a Run button. */
+/**
+ * Deployments: flows made runnable by workers, with their schedules, pause state and a Run button.
+ * Live: a deployment created, changed or deleted anywhere re-reads the page shown.
+ */
 import { ChangeDetectionStrategy, Component, effect, inject, untracked } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { map } from 'rxjs';
 import { ApiClient } from '../core/api-client';
+import { liveRefresh } from '../core/live-refresh';
 import { Names } from '../core/names';
 import { query } from '../core/query';
 import { EmptyState } from '../shared/empty-state';
@@ -137,6 +141,13 @@ export class DeploymentsList {
     effect(() => {
       const rows = this.deployments.value();
       if (rows) untracked(() => this.names.load(rows));
+    });
+    liveRefresh({
+      subscriptions: [{ resource: 'deployment' }],
+      refresh: () => {
+        this.deployments.run({ quiet: true });
+        this.total.run({ quiet: true });
+      },
     });
   }
 

@@ -1,8 +1,14 @@
-/** One work pool: status, pause/resume, its queues by priority and its workers with their heartbeats. */
+/**
+ * One work pool: status, pause/resume, its queues by priority and its workers with their heartbeats.
+ * Live: events of the pool, its queues and its workers (a worker appearing or going offline) re-read
+ * what changed; a reconnect re-reads everything.
+ */
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { ApiClient } from '../core/api-client';
 import { ApiError } from '../core/api-error';
+import { liveRefresh } from '../core/live-refresh';
+import type { LiveEvent } from '../core/live-events';
 import { query } from '../core/query';
 import { TimePipe } from '../shared/format-pipes';
 import { RequestStatus } from '../shared/request-status';
@@ -24,7 +30,6 @@ import { PoolStatus } from './pool-status';
           </p>
         </div>
         <div class="actions">
-          <button type="button" class="btn" (click)="reload()">Refresh</button>
           <button type="button" class="btn" [disabled]="busy()" (click)="setPaused(!p.paused)">
             {{ p.paused ? 'Resume pool' : 'Pause pool' }}
           </button>
@@ -113,6 +118,23 @@ export class WorkPoolDetail {
     effect(() => {
       this.name();
       untracked(() => this.reload());
+    });
+    const ofThisPool = (e: LiveEvent) =>
+      e.payload['workPoolId'] === this.pool.value()?.id || e.payload['name'] === this.name();
+    liveRefresh({
+      subscriptions: [{ resource: 'work-pool' }],
+      shouldRefresh: (e) => e.payload.id === this.pool.value()?.id || e.payload['name'] === this.name(),
+      refresh: () => this.pool.run({ quiet: true }),
+    });
+    liveRefresh({
+      subscriptions: [{ resource: 'work-queue' }],
+      shouldRefresh: ofThisPool,
+      refresh: () => this.queues.run({ quiet: true }),
+    });
+    liveRefresh({
+      subscriptions: [{ resource: 'worker' }],
+      shouldRefresh: (e) => e.payload['workPoolId'] === this.pool.value()?.id,
+      refresh: () => this.workers.run({ quiet: true }),
     });
   }
 

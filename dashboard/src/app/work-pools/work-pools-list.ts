@@ -1,7 +1,8 @@
-/** Work pools: where deployment runs wait for workers, with each pool's status. */
+/** Work pools: where deployment runs wait for workers, with each pool's status (live: pool events re-read it). */
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { ApiClient } from '../core/api-client';
+import { liveRefresh } from '../core/live-refresh';
 import { query } from '../core/query';
 import { EmptyState } from '../shared/empty-state';
 import { RequestStatus } from '../shared/request-status';
@@ -17,7 +18,6 @@ import { PoolStatus } from './pool-status';
         <h1>Work pools</h1>
         <p class="muted">Deployment runs wait in a pool's queues until one of its workers claims them.</p>
       </div>
-      <button type="button" class="btn" (click)="pools.run()">Refresh</button>
     </div>
     <rg-request-status [query]="pools" what="Work pools" />
     @if (pools.value(); as rows) {
@@ -66,5 +66,7 @@ export class WorkPoolsList {
 
   constructor() {
     this.pools.run();
+    // A pool's status follows its workers: the server publishes the pool when it changes.
+    liveRefresh({ subscriptions: [{ resource: 'work-pool' }], refresh: () => this.pools.run({ quiet: true }) });
   }
 }

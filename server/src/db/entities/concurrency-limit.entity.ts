@@ -3,6 +3,7 @@ import { JsonColumn, TimestampColumn, UuidPrimaryColumn } from '../dialect';
 
 /** A concurrency limit on task runs carrying `tag`; `activeSlots` holds the ids of the runs holding a slot. */
 @Entity('concurrency_limit')
+@Index('ix_concurrency_limit_updated', ['updated'])
 export class ConcurrencyLimitEntity {
   @UuidPrimaryColumn()
   id: string;

@@ -1,4 +1,5 @@
 import { ConcurrencyLimitEntity } from './concurrency-limit.entity';
+import { DeletedObjectEntity } from './deleted-object.entity';
 import { DeploymentScheduleEntity } from './deployment-schedule.entity';
 import { DeploymentEntity } from './deployment.entity';
 import { FlowRunInputEntity } from './flow-run-input.entity';
@@ -17,6 +18,7 @@ import { WorkerEntity } from './worker.entity';
 
 export {
   ConcurrencyLimitEntity,
+  DeletedObjectEntity,
   DeploymentEntity,
   DeploymentScheduleEntity,
   FlowRunInputEntity,
@@ -51,4 +53,5 @@ export const ENTITIES = [
   WorkQueueEntity,
   WorkerEntity,
   FlowRunInputEntity,
+  DeletedObjectEntity,
 ];

@@ -3,6 +3,7 @@ import { JsonColumn, TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../d
 
 /** Where deployment runs are executed: workers poll a pool's queues. */
 @Entity('work_pool')
+@Index('ix_work_pool_updated', ['updated'])
 export class WorkPoolEntity {
   @UuidPrimaryColumn()
   id: string;

@@ -4,6 +4,7 @@ import { WorkPoolEntity } from './work-pool.entity';
 
 /** A queue in a work pool; workers take runs from higher-priority (lower number) queues first. */
 @Entity('work_queue')
+@Index('ix_work_queue_updated', ['updated'])
 @Index('uq_work_queue_pool_name', ['workPoolId', 'name'], { unique: true })
 export class WorkQueueEntity {
   @UuidPrimaryColumn()

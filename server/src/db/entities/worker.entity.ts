@@ -4,6 +4,7 @@ import { WorkPoolEntity } from './work-pool.entity';
 
 /** A worker process polling a pool; its status (ONLINE/OFFLINE) follows from its heartbeats. */
 @Entity('worker')
+@Index('ix_worker_updated', ['updated'])
 @Index('uq_worker_pool_name', ['workPoolId', 'name'], { unique: true })
 export class WorkerEntity {
   @UuidPrimaryColumn()
