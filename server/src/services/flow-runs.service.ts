@@ -15,7 +15,7 @@ import type { FlowRunCreateDto, FlowRunUpdateDto } from '../schemas/dto/flow-run
 import { ObjectNotFoundError, PayloadTooLargeError, ValidationFailedError } from '../schemas/errors';
 import type { OrchestrationResult, StateProposal } from '../schemas/states';
 import { Where } from './filters';
-import { ChangeSet, type OrchestrationService } from './orchestration.service';
+import { ChangeSet, type NewRun, type OrchestrationService } from './orchestration.service';
 import type { RunsService } from './runs.service';
 import { runToApi, type ApiRun } from './serializers';
 
@@ -89,7 +89,8 @@ export function newRunValues(now: Date, name: string, tags: string[] | undefined
 
 /**
  * Proposes the first state of a new run inside the creating transaction. If nothing was written (a
- * WAIT, say), the run is still given a Pending state, so that no run is ever without one.
+ * WAIT, say), the run is still given a Pending state, so that no run is ever without one. With
+ * `newRun`, the run row is not stored yet: the first transition stores it (see OrchestrationService).
  */
 export async function proposeFirstState(
   orchestration: OrchestrationService,
@@ -99,9 +100,13 @@ export async function proposeFirstState(
   proposal: StateProposal | undefined,
   changes: ChangeSet,
   flowRun?: RunRecord | null,
+  newRun?: NewRun,
 ): Promise<{ result: OrchestrationResult; run: RunRecord; state: StateRecord | null }> {
   const known = { initialState: null, flowRun };
-  const outcome = await orchestration.transition(tx, kind, run, proposal ?? { type: 'PENDING' }, {}, changes, known);
+  const outcome = await orchestration.transition(tx, kind, run, proposal ?? { type: 'PENDING' }, {}, changes, {
+    ...known,
+    newRun,
+  });
   if (outcome.written) return { result: outcome.result, run: outcome.run, state: outcome.state };
   const pending = await orchestration.transition(
     tx,
@@ -115,7 +120,6 @@ export async function proposeFirstState(
   return { result: outcome.result, run: pending.run, state: pending.state };
 }
 
-/** Creates a run in one transaction (row, then first state) and publishes the change after commit. */
 export async function createRun(
   db: Database,
   orchestration: OrchestrationService,
