@@ -16,7 +16,7 @@ import {
 import { uuid7 } from '../db/ids';
 import type { RunKind } from '../schemas/states';
 import type { DecisionDraft } from './context';
-import type { RunRecord, StateRecord } from './records';
+import type { FlowRunSummary, RunRecord, StateRecord } from './records';
 
 export interface ConcurrencyLimitRecord {
   id: string;
@@ -106,6 +106,21 @@ export class OrchestrationStore {
     return rows[0] ? this.decodeRun(kind, rows[0]) : null;
   }
 
+  /** The columns of a flow run the task rules read (FlowRunSummary); null when there is no such run. */
+  async readFlowRunSummary(q: Queryable, id: string): Promise<FlowRunSummary | null> {
+    const rows = await q.query(`SELECT "id", "stateType", "stateName", "runCount" FROM "flow_run" WHERE "id" = ?`, [
+      id,
+    ]);
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: String(row.id),
+      stateType: (row.stateType ?? null) as FlowRunSummary['stateType'],
+      stateName: (row.stateName ?? null) as string | null,
+      runCount: Number(row.runCount),
+    };
+  }
+
   /** Reads the run row and holds it until the transaction ends. */
   async lockRun(tx: Tx, kind: RunKind, id: string): Promise<RunRecord | null> {
     const rows = await tx.query(`SELECT * FROM "${TABLES[kind].run}" WHERE "id" = ?${tx.forUpdate}`, [id]);
@@ -141,13 +156,19 @@ export class OrchestrationStore {
 
   /** Splits a row of `run.*` plus `s_*` state columns into the run and its state. */
   splitRunWithState(kind: RunKind, row: Row): { run: RunRecord; state: StateRecord | null } {
-    const runRow: Row = {};
-    const stateRow: Row = {};
+    // One pass, decoding as it splits (this runs for every proposed state).
+    const codec = this.db.codec;
+    const runKinds = this.runCodecs[kind].kinds;
+    const stateKinds = this.stateCodecs[kind].kinds;
+    const run: Row = {};
+    const state: Row = {};
     for (const key of Object.keys(row)) {
-      if (key.startsWith('s_')) stateRow[key.slice(2)] = row[key];
-      else runRow[key] = row[key];
+      if (key.startsWith('s_')) {
+        const column = key.slice(2);
+        state[column] = codec.decode(stateKinds.get(column), row[key]);
+      } else run[key] = codec.decode(runKinds.get(key), row[key]);
     }
-    return { run: this.decodeRun(kind, runRow), state: stateRow.id == null ? null : this.decodeState(kind, stateRow) };
+    return { run: run as unknown as RunRecord, state: state.id == null ? null : (state as unknown as StateRecord) };
   }
 
   async readState(q: Queryable, kind: RunKind, id: string): Promise<StateRecord | null> {
@@ -227,7 +248,12 @@ export class OrchestrationStore {
     const record: Record<string, unknown> = {};
     for (const column of codec.columns) {
       const columnKind = codec.kinds.get(column);
-      record[column] = c.decode(columnKind, c.encode(columnKind, values[column]));
+      const value = values[column];
+      // Timestamps are kept as (copies of) the Dates given, which have the database's millisecond precision.
+      record[column] =
+        columnKind === 'timestamp' && value instanceof Date
+          ? new Date(value.getTime())
+          : c.decode(columnKind, c.encode(columnKind, value));
     }
     return record as unknown as RunRecord;
   }

@@ -8,7 +8,7 @@ import type { Database, Row, Tx } from '../db/database';
 import { FlowRunEntity, TaskRunEntity } from '../db/entities';
 import { uuid7 } from '../db/ids';
 import type { Clock } from '../orchestration/clock';
-import type { RunRecord, StateRecord } from '../orchestration/records';
+import type { FlowRunSummary, RunRecord, StateRecord } from '../orchestration/records';
 import { nextUpdated } from '../orchestration/transforms/state';
 import type { FlowRunHistoryDto } from '../schemas/dto/filters.dto';
 import type { FlowRunCreateDto, FlowRunUpdateDto } from '../schemas/dto/flow-run.dto';
@@ -70,7 +70,7 @@ export interface InsertedRun {
   /** The new row (when created), as the database returned it. */
   row?: Row;
   /** A task run's enclosing flow run, when the insert already read it. */
-  flowRun?: RunRecord | null;
+  flowRun?: FlowRunSummary | null;
 }
 
 /** Common run-row values for a new flow run or task run. */
@@ -99,7 +99,7 @@ export async function proposeFirstState(
   run: RunRecord,
   proposal: StateProposal | undefined,
   changes: ChangeSet,
-  flowRun?: RunRecord | null,
+  flowRun?: FlowRunSummary | null,
   newRun?: NewRun,
 ): Promise<{ result: OrchestrationResult; run: RunRecord; state: StateRecord | null }> {
   const known = { initialState: null, flowRun };

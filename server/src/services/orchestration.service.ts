@@ -9,7 +9,7 @@ import { OrchestrationContext, type OrchestrationSettings } from '../orchestrati
 import { systemClock, type Clock } from '../orchestration/clock';
 import { CoreFlowPolicy, CoreTaskPolicy, MinimalFlowPolicy, MinimalTaskPolicy } from '../orchestration/policies';
 import { applyPolicy, type OrchestrationPolicy } from '../orchestration/policy';
-import type { ProposedState, RunRecord, StateRecord } from '../orchestration/records';
+import type { FlowRunSummary, ProposedState, RunRecord, StateRecord } from '../orchestration/records';
 import { OrchestrationStore, type DecisionRecordInput } from '../orchestration/store';
 import { buildValidatedState, GLOBAL_TRANSFORMS } from '../orchestration/transforms';
 import { ObjectNotFoundError } from '../schemas/errors';
@@ -124,7 +124,7 @@ export class OrchestrationService {
     proposal: StateProposal,
     options: TransitionOptions,
     changes: ChangeSet,
-    known: { initialState?: StateRecord | null; flowRun?: RunRecord | null; newRun?: NewRun } = {},
+    known: { initialState?: StateRecord | null; flowRun?: FlowRunSummary | null; newRun?: NewRun } = {},
   ): Promise<TransitionOutcome> {
     const initialState =
       known.initialState !== undefined

@@ -31,7 +31,7 @@ export class TaskRunsService {
       first = await this.db.transaction(async (tx) => {
         changes.clear();
         // The flow run is read (not just checked) because the rules of the first state need it too.
-        const flowRun = dto.flowRunId ? await store.readRun(tx, 'flow', dto.flowRunId) : null;
+        const flowRun = dto.flowRunId ? await store.readFlowRunSummary(tx, dto.flowRunId) : null;
         if (dto.flowRunId && !flowRun) throw new ObjectNotFoundError('Flow run', dto.flowRunId);
         const run = store.newRunRecord('task', {
           ...newRunValues(this.clock(), dto.name ?? `${dto.taskKey}-${dto.dynamicKey}`, dto.tags, dto.empiricalPolicy),
