@@ -72,7 +72,7 @@ export class OrchestrationStore {
   private readonly stateCodecs: Record<RunKind, EntityCodec>;
   private readonly limitCodec: EntityCodec;
   private readonly decisionCodec: EntityCodec;
-  private readonly newRunSql = new Map<string, string>();
+  private readonly newRunStatements = new Map<string, string>();
   private readonly sql = {
     updateFlowRun: updateSql('flow_run', RUN_FIELDS),
     updateTaskRun: updateSql('task_run', TASK_RUN_FIELDS),
@@ -263,21 +263,51 @@ export class OrchestrationStore {
    * (`conflict`, e.g. `("flowRunId", "taskKey", "dynamicKey")`); false when it did, and nothing was written.
    */
   async insertNewRun(tx: Tx, kind: RunKind, run: RunRecord, conflict: string): Promise<boolean> {
+    return (await tx.execute(this.newRunSql(kind, conflict), this.newRunValues(tx, kind, run))) > 0;
+  }
+
+  /**
+   * `insertNewRun` and then `insertState` for its first state; PostgreSQL does both in one statement
+   * (the state is inserted from the run INSERT's RETURNING, so nothing is written on a conflict).
+   */
+  async insertNewRunWithState(
+    tx: Tx,
+    kind: RunKind,
+    run: RunRecord,
+    state: StateRecord,
+    conflict: string,
+  ): Promise<boolean> {
+    if (tx.dialect !== 'postgres') {
+      if (!(await this.insertNewRun(tx, kind, run, conflict))) return false;
+      await this.insertState(tx, kind, run.id, state);
+      return true;
+    }
+    const { state: table, fk } = TABLES[kind];
+    const sql = `WITH r AS (${this.newRunSql(kind, conflict)} RETURNING "id")
+      INSERT INTO "${table}" ("id", "created", "${fk}", "type", "name", "timestamp", "message", "stateDetails", "data")
+      SELECT ?::uuid, ?::timestamptz, r."id", ?::varchar, ?::varchar, ?::timestamptz, ?::text, ?::jsonb, ?::jsonb FROM r`;
+    const stateValues = this.stateValues(tx, run.id, state);
+    stateValues.splice(2, 1); // the run id comes from r
+    return (await tx.execute(sql, [...this.newRunValues(tx, kind, run), ...stateValues])) > 0;
+  }
+
+  private newRunSql(kind: RunKind, conflict: string): string {
+    const key = `${kind} ${conflict}`;
+    let sql = this.newRunStatements.get(key);
+    if (!sql) {
+      const columns = this.runCodecs[kind].columns;
+      sql = `INSERT INTO "${TABLES[kind].run}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns
+        .map(() => '?')
+        .join(', ')}) ON CONFLICT ${conflict} DO NOTHING`;
+      this.newRunStatements.set(key, sql);
+    }
+    return sql;
+  }
+
+  private newRunValues(tx: Tx, kind: RunKind, run: RunRecord): unknown[] {
     const codec = this.runCodecs[kind];
     const record = run as unknown as Record<string, unknown>;
-    const key = `${kind} ${conflict}`;
-    let sql = this.newRunSql.get(key);
-    if (!sql) {
-      const columns = codec.columns.map((c) => `"${c}"`).join(', ');
-      const params = codec.columns.map(() => '?').join(', ');
-      sql = `INSERT INTO "${TABLES[kind].run}" (${columns}) VALUES (${params}) ON CONFLICT ${conflict} DO NOTHING`;
-      this.newRunSql.set(key, sql);
-    }
-    const changed = await tx.execute(
-      sql,
-      codec.columns.map((c) => tx.codec.encode(codec.kinds.get(c), record[c])),
-    );
-    return changed > 0;
+    return codec.columns.map((c) => tx.codec.encode(codec.kinds.get(c), record[c]));
   }
 
   async insertDecisions(tx: Tx, input: DecisionRecordInput): Promise<void> {

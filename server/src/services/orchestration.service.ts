@@ -154,8 +154,8 @@ export class OrchestrationService {
       const state = buildValidatedState(ctx, ctx.proposedState);
       for (const transform of GLOBAL_TRANSFORMS) transform.apply(ctx, state);
       if (newRun) {
-        if (!(await this.store.insertNewRun(tx, kind, run, newRun.conflict))) throw new RunExistsError();
-        await this.store.insertState(tx, kind, run.id, state);
+        if (!(await this.store.insertNewRunWithState(tx, kind, run, state, newRun.conflict)))
+          throw new RunExistsError();
       } else await this.store.writeTransition(tx, kind, run, state);
       saved = this.store.runSnapshot(kind, run);
       ctx.validatedState = state;
