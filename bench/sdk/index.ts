@@ -16,6 +16,8 @@ export type SdkMode = 'ephemeral' | 'http';
 export type SdkRepeat = (S1Result | S2Result) & {
   /** HTTP mode: CPU time of the server process per task (the whole client run, warm-up included). */
   serverCpuMsPerTask?: number;
+  /** HTTP mode: of which system (kernel) time. */
+  serverSystemCpuMsPerTask?: number;
   /** HTTP mode: database rows inserted, updated or deleted per task (the whole client run). */
   rowsPerTask?: number;
 };
@@ -110,6 +112,7 @@ async function runOnce(
     return {
       ...result,
       serverCpuMsPerTask: (after.cpuMicros - before.stats.cpuMicros) / 1000 / options.tasks,
+      serverSystemCpuMsPerTask: (after.systemCpuMicros - before.stats.systemCpuMicros) / 1000 / options.tasks,
       rowsPerTask: (rows - before.rows) / options.tasks,
     };
   } finally {
@@ -152,7 +155,7 @@ export function formatSdkReports(reports: SdkScenarioReport[]): string {
   for (const r of reports) {
     const cpu = `client cpu ${fixed(r.result.clientCpuMsPerTask, 3)} ms/task${
       r.mode === 'http'
-        ? `, server cpu ${fixed(r.result.serverCpuMsPerTask, 3)} ms/task, ${fixed(r.result.rowsPerTask, 2)} rows/task`
+        ? `, server cpu ${fixed(r.result.serverCpuMsPerTask, 3)} ms/task (system ${fixed(r.result.serverSystemCpuMsPerTask, 3)}), ${fixed(r.result.rowsPerTask, 2)} rows/task`
         : ''
     }`;
     const detail =
