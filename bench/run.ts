@@ -5,11 +5,12 @@
  *   node dist/bench/run.js [--scenario S4] [--db sqlite|postgres|both] [--json out.json]
  *       [--repeats 3] [--parts a1,a2,b,c] [--scale 1] [--duration 5] [--rate-sqlite 2000]
  *       [--rate-postgres 1200] [--pg-url postgres://…/rigel_bench] [--pg-options "-c synchronous_commit=off"]
- *       [--server-node-args=--cpu-prof]
+ *       [--server-node-args=--cpu-prof] [--client-node-args=<flags>] [--tasks 10000] [--modes ephemeral,http]
  *       [--server-env KEY=VALUE,…] [--profile-dir <dir>]
  *
- * `--profile-dir` writes a CPU profile of the server for each timed phase (open it in Chrome DevTools);
- * give Node flags with `=`, e.g. `--server-node-args=--max-old-space-size=512`.
+ * `--profile-dir` writes a CPU profile of the server for each timed phase (S1/S2: of the bench client
+ * too, per repeat; open them in Chrome DevTools); give Node flags with `=`, e.g.
+ * `--server-node-args=--max-old-space-size=512` (`--client-node-args` for the S1/S2 client process).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -50,6 +51,7 @@ function parseCli() {
       'pg-url': { type: 'string', default: process.env.RIGEL_BENCH_DATABASE_URL ?? DEFAULT_PG_URL },
       'pg-options': { type: 'string', default: '' },
       'server-node-args': { type: 'string', default: '' },
+      'client-node-args': { type: 'string', default: '' },
       'server-env': { type: 'string', default: '' },
       'profile-dir': { type: 'string' },
     },
@@ -94,6 +96,7 @@ function parseCli() {
       postgresUrl: values['pg-url'],
       postgresOptions: values['pg-options'],
       serverNodeArgs: values['server-node-args'].split(' ').filter(Boolean),
+      clientNodeArgs: values['client-node-args'].split(' ').filter(Boolean),
       serverEnv,
       profileDir: values['profile-dir'],
       log: (line: string) => console.log(line),
@@ -134,7 +137,10 @@ async function main(): Promise<void> {
         dialects: options.dialects,
         modes: sdk.modes,
         tasks: sdk.tasks,
+        repeats: options.repeats,
         postgresUrl: options.postgresUrl,
+        clientNodeArgs: options.clientNodeArgs,
+        profileDir: options.profileDir,
         log: options.log,
       })
     : [];

@@ -16,6 +16,8 @@ export interface ServerStatsMessage {
   peakRssBytes: number;
   /** CPU time the server process has used so far (user + system), in microseconds. */
   cpuMicros: number;
+  /** Of which in the kernel (system time: sockets, file writes), in microseconds. */
+  systemCpuMicros: number;
   /** SQLite only: rows inserted, updated or deleted by the server's connection since it opened. */
   sqliteTotalChanges: number | null;
 }
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
         type: 'stats',
         peakRssBytes: peakRss,
         cpuMicros: cpu.user + cpu.system,
+        systemCpuMicros: cpu.system,
         sqliteTotalChanges: changes,
       };
       peakRss = process.memoryUsage.rss();

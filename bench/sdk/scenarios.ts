@@ -45,6 +45,8 @@ export interface S1Result {
   seconds: number;
   baselineSeconds: number;
   overheadMsPerTask: number;
+  /** CPU time (user + system) of this process per task during the timed flow, minus the plain loop's. */
+  clientCpuMsPerTask: number;
 }
 
 export interface S2Result {
@@ -52,6 +54,13 @@ export interface S2Result {
   seconds: number;
   taskRunsPerSecond: number;
   peakRssMb: number;
+  /** CPU time (user + system) of this process per task during the timed flow. */
+  clientCpuMsPerTask: number;
+}
+
+function cpuMs(since?: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
 }
 
 export async function useClient(client: OrchestrationClient): Promise<void> {
@@ -60,25 +69,43 @@ export async function useClient(client: OrchestrationClient): Promise<void> {
 
 export async function runS1(tasks: number): Promise<S1Result> {
   await flows.sequential(20); // warm-up: flow and task registered, statements prepared
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   const sum = await flows.sequential(tasks);
   const seconds = (performance.now() - started) / 1000;
+  const flowCpuMs = cpuMs(cpu0);
   if (sum !== (tasks * (tasks - 1)) / 2) throw new Error(`S1: wrong sum ${sum}`);
+  const cpu1 = process.cpuUsage();
   const b0 = performance.now();
   await baseline(tasks);
   const baselineSeconds = (performance.now() - b0) / 1000;
-  return { tasks, seconds, baselineSeconds, overheadMsPerTask: ((seconds - baselineSeconds) * 1000) / tasks };
+  const baselineCpuMs = cpuMs(cpu1);
+  return {
+    tasks,
+    seconds,
+    baselineSeconds,
+    overheadMsPerTask: ((seconds - baselineSeconds) * 1000) / tasks,
+    clientCpuMsPerTask: (flowCpuMs - baselineCpuMs) / tasks,
+  };
 }
 
 export async function runS2(tasks: number): Promise<S2Result> {
   await flows.concurrent(64);
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   const sum = await flows.concurrent(tasks);
   const seconds = (performance.now() - started) / 1000;
+  const flowCpuMs = cpuMs(cpu0);
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   if (sum !== (tasks * (tasks - 1)) / 2) throw new Error(`S2: wrong sum ${sum}`);
-  return { tasks, seconds, taskRunsPerSecond: tasks / seconds, peakRssMb: peak / 1024 / 1024 };
+  return {
+    tasks,
+    seconds,
+    taskRunsPerSecond: tasks / seconds,
+    peakRssMb: peak / 1024 / 1024,
+    clientCpuMsPerTask: flowCpuMs / tasks,
+  };
 }

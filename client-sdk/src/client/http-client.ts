@@ -42,6 +42,10 @@ const RETRY_CODES = new Set([
   'ECONNABORTED',
 ]);
 
+/** A path made only of characters allowed unescaped in a URL path (no query, no fragment). */
+const PLAIN_PATH = /^[\w\-.~%:@!$&'()*+,;=/]*$/;
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
+
 export interface HttpClientOptions {
   apiUrl: string;
   apiKey?: string;
@@ -60,6 +64,11 @@ export class HttpClient implements OrchestrationClient {
   readonly mode = 'remote' as const;
   readonly target: string;
   private readonly base: URL;
+  /**
+   * Where requests go, parsed once: a URL object per request costs more than the rest of building
+   * it. Null when the API URL carries credentials (requests are then built from a URL each time).
+   */
+  private readonly origin: { protocol: string; hostname: string; port: string; pathname: string } | null;
   private readonly agent: HttpAgent;
   private readonly budgetMs: number;
   private readonly timeoutMs: number;
@@ -67,6 +76,10 @@ export class HttpClient implements OrchestrationClient {
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`);
     this.target = options.apiUrl;
+    const { protocol, hostname, port, pathname, username, password } = this.base;
+    // Brackets of an IPv6 literal belong in URLs, not in the `hostname` option.
+    this.origin =
+      username || password ? null : { protocol, hostname: hostname.replace(/^\[(.*)\]$/, '$1'), port, pathname };
     const agentOptions = { keepAlive: true, maxSockets: 64, keepAliveMsecs: 10_000 };
     this.agent = this.base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.budgetMs = (options.retryBudgetSeconds ?? 60) * 1000;
@@ -74,7 +87,6 @@ export class HttpClient implements OrchestrationClient {
   }
 
   private send(method: string, path: string, body?: unknown): Promise<RawResponse> {
-    const url = new URL(path.replace(/^\//, ''), this.base);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string | number> = { accept: 'application/json' };
     if (payload) {
@@ -82,32 +94,37 @@ export class HttpClient implements OrchestrationClient {
       headers['content-length'] = payload.length;
     }
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const relative = path.replace(/^\//, '');
+    // Paths are relative to the API root. The usual ones (plain segments, nothing to resolve or escape)
+    // are joined to it directly; anything else is resolved as a URL, as before.
+    const options = { method, headers, agent: this.agent, timeout: this.timeoutMs };
+    const origin = this.origin && PLAIN_PATH.test(relative) && !DOT_SEGMENT.test(relative) ? this.origin : null;
+    const url = origin ? null : new URL(relative, this.base);
+    const request = (origin ?? url!).protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<RawResponse>((resolve, reject) => {
-      const req = request(
-        url,
-        { method, headers, agent: this.agent, timeout: this.timeoutMs },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown;
-            try {
-              parsed = text ? JSON.parse(text) : undefined;
-            } catch {
-              parsed = text;
-            }
-            const retryAfter = Number(res.headers['retry-after']);
-            resolve({
-              status: res.statusCode ?? 0,
-              body: parsed,
-              retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
-            });
+      const onResponse = (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            parsed = text;
+          }
+          const retryAfter = Number(res.headers['retry-after']);
+          resolve({
+            status: res.statusCode ?? 0,
+            body: parsed,
+            retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
           });
-        },
-      );
+        });
+      };
+      const req = origin
+        ? request({ ...origin, path: `${origin.pathname}${relative}`, ...options }, onResponse)
+        : request(url!, options, onResponse);
       req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.end(payload);

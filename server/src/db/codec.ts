@@ -27,9 +27,23 @@ export function entityCodec(metadata: EntityMetadata): EntityCodec {
   return { table: metadata.tableName, columns: [...kinds.keys()], kinds };
 }
 
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
+function pad3(n: number): string {
+  return n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`;
+}
+
 /** 'YYYY-MM-DD HH:MM:SS.SSS' in UTC: the text form TypeORM uses for SQLite datetimes (sorts as text). */
 export function sqliteTimestamp(date: Date): string {
-  return date.toISOString().replace('T', ' ').slice(0, 23);
+  const year = date.getUTCFullYear();
+  // The hot path formats by hand (toISOString + replace + slice costs several times more); years
+  // outside 1000–9999, and invalid dates, take the general form.
+  if (!(year >= 1000 && year <= 9999)) return date.toISOString().replace('T', ' ').slice(0, 23);
+  return `${year}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())} ${pad2(date.getUTCHours())}:${pad2(
+    date.getUTCMinutes(),
+  )}:${pad2(date.getUTCSeconds())}.${pad3(date.getUTCMilliseconds())}`;
 }
 
 export class Codec {

@@ -6,7 +6,7 @@
 import type { OrchestrationDetails, OrchestrationStatus, RunKind, StateType } from '../schemas/states';
 import type { Tx } from '../db/database';
 import type { OrchestrationStore } from './store';
-import type { ProposedState, RunRecord, StateRecord } from './records';
+import type { FlowRunSummary, ProposedState, RunRecord, StateRecord } from './records';
 
 export interface DecisionDraft {
   rule: string;
@@ -33,7 +33,7 @@ export interface ContextInit {
   random: () => number;
   settings: OrchestrationSettings;
   /** The enclosing flow run of a task run, when the caller already read it. */
-  flowRun?: RunRecord | null;
+  flowRun?: FlowRunSummary | null;
 }
 
 export class OrchestrationContext {
@@ -55,7 +55,7 @@ export class OrchestrationContext {
   readonly decisions: DecisionDraft[] = [];
 
   private readonly instant: Date;
-  private flowRunLookup?: Promise<RunRecord | null>;
+  private flowRunLookup?: Promise<FlowRunSummary | null>;
 
   constructor(init: ContextInit) {
     this.kind = init.kind;
@@ -84,9 +84,9 @@ export class OrchestrationContext {
   }
 
   /** The flow run enclosing a task run (read once per transition); null for flow runs and orphan tasks. */
-  flowRun(): Promise<RunRecord | null> {
+  flowRun(): Promise<FlowRunSummary | null> {
     if (this.kind !== 'task' || !this.run.flowRunId) return Promise.resolve(null);
-    this.flowRunLookup ??= this.store.readRun(this.tx, 'flow', this.run.flowRunId);
+    this.flowRunLookup ??= this.store.readFlowRunSummary(this.tx, this.run.flowRunId);
     return this.flowRunLookup;
   }
 }

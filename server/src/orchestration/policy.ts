@@ -4,7 +4,10 @@
  * then runs each entered rule's `afterTransition` — or its `cleanup` if it fizzled — in reverse order.
  */
 import type { OrchestrationContext } from './context';
-import type { OrchestrationRule, RuleClass } from './rule';
+import { OrchestrationRule, type RuleClass } from './rule';
+
+/** The base class's hooks, which do nothing. */
+const NO_HOOK = OrchestrationRule.prototype;
 
 export interface OrchestrationPolicy {
   readonly name: string;
@@ -24,13 +27,15 @@ export async function applyPolicy(
   for (const Rule of policy.rules) {
     if (!Rule.governs(context)) continue;
     const rule = new Rule(context);
-    await rule.beforeTransition(context);
+    // Hooks a rule does not override do nothing: they are skipped rather than awaited (hot path).
+    if (rule.beforeTransition !== NO_HOOK.beforeTransition) await rule.beforeTransition(context);
     entered.push({ rule, revision: context.revision });
   }
   await commit(context);
   for (let i = entered.length - 1; i >= 0; i--) {
     const { rule, revision } = entered[i]!;
-    if (context.revision === revision) await rule.afterTransition(context);
-    else await rule.cleanup(context);
+    if (context.revision === revision) {
+      if (rule.afterTransition !== NO_HOOK.afterTransition) await rule.afterTransition(context);
+    } else if (rule.cleanup !== NO_HOOK.cleanup) await rule.cleanup(context);
   }
 }

@@ -43,6 +43,9 @@ export interface RunRecord {
   flowRunRunCount?: number;
 }
 
+/** What the task rules read of a task run's enclosing flow run (read without its other columns). */
+export type FlowRunSummary = Pick<RunRecord, 'id' | 'stateType' | 'stateName' | 'runCount'>;
+
 export interface StateRecord {
   id: string;
   type: StateType;

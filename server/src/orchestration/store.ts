@@ -16,7 +16,7 @@ import {
 import { uuid7 } from '../db/ids';
 import type { RunKind } from '../schemas/states';
 import type { DecisionDraft } from './context';
-import type { RunRecord, StateRecord } from './records';
+import type { FlowRunSummary, RunRecord, StateRecord } from './records';
 
 export interface ConcurrencyLimitRecord {
   id: string;
@@ -62,16 +62,25 @@ function updateSql(table: string, fields: readonly string[]): string {
   return `UPDATE "${table}" SET ${fields.map((f) => `"${f}" = ?`).join(', ')} WHERE "id" = ?`;
 }
 
+function insertStateSql(kind: RunKind): string {
+  const { state, fk } = TABLES[kind];
+  return `INSERT INTO "${state}" ("id", "created", "${fk}", "type", "name", "timestamp", "message", "stateDetails", "data") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+}
+
 export class OrchestrationStore {
   private readonly runCodecs: Record<RunKind, EntityCodec>;
   private readonly stateCodecs: Record<RunKind, EntityCodec>;
   private readonly limitCodec: EntityCodec;
   private readonly decisionCodec: EntityCodec;
+  private readonly newRunStatements = new Map<string, string>();
   private readonly sql = {
     updateFlowRun: updateSql('flow_run', RUN_FIELDS),
     updateTaskRun: updateSql('task_run', TASK_RUN_FIELDS),
-    insertFlowState: `INSERT INTO "flow_run_state" ("id", "created", "flowRunId", "type", "name", "timestamp", "message", "stateDetails", "data") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    insertTaskState: `INSERT INTO "task_run_state" ("id", "created", "taskRunId", "type", "name", "timestamp", "message", "stateDetails", "data") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    insertFlowState: insertStateSql('flow'),
+    insertTaskState: insertStateSql('task'),
+    /** PostgreSQL: the state INSERT and the run UPDATE of a transition in one statement. */
+    writeFlowTransition: `WITH s AS (${insertStateSql('flow')}) ${updateSql('flow_run', RUN_FIELDS)}`,
+    writeTaskTransition: `WITH s AS (${insertStateSql('task')}) ${updateSql('task_run', TASK_RUN_FIELDS)}`,
   };
 
   /** Told of every concurrency limit whose slots change (the live events coalesce and publish them). */
@@ -97,6 +106,21 @@ export class OrchestrationStore {
     return rows[0] ? this.decodeRun(kind, rows[0]) : null;
   }
 
+  /** The columns of a flow run the task rules read (FlowRunSummary); null when there is no such run. */
+  async readFlowRunSummary(q: Queryable, id: string): Promise<FlowRunSummary | null> {
+    const rows = await q.query(`SELECT "id", "stateType", "stateName", "runCount" FROM "flow_run" WHERE "id" = ?`, [
+      id,
+    ]);
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: String(row.id),
+      stateType: (row.stateType ?? null) as FlowRunSummary['stateType'],
+      stateName: (row.stateName ?? null) as string | null,
+      runCount: Number(row.runCount),
+    };
+  }
+
   /** Reads the run row and holds it until the transaction ends. */
   async lockRun(tx: Tx, kind: RunKind, id: string): Promise<RunRecord | null> {
     const rows = await tx.query(`SELECT * FROM "${TABLES[kind].run}" WHERE "id" = ?${tx.forUpdate}`, [id]);
@@ -104,38 +128,47 @@ export class OrchestrationStore {
   }
 
   /**
-   * Locks the run row and reads it with its current state. SQLite (whose write lock is already held)
-   * does it in one statement; PostgreSQL locks first and then reads the state in a second statement,
-   * because a locking read that waited re-checks only the locked row, not the joined one.
+   * Locks the run row and reads it with its current state, in one statement. On PostgreSQL a locking
+   * read that had to wait for another transaction re-checks the locked run row but not the joined
+   * state row, so a joined state that is not the run's current one is read again (states are never
+   * changed once written, so a matching one is current).
    */
   async lockRunWithState(
     tx: Tx,
     kind: RunKind,
     id: string,
   ): Promise<{ run: RunRecord; state: StateRecord | null } | null> {
-    if (tx.forUpdate) {
-      const run = await this.lockRun(tx, kind, id);
-      if (!run) return null;
-      return { run, state: run.stateId ? await this.readState(tx, kind, run.stateId) : null };
-    }
     const { run, state } = TABLES[kind];
     const columns = STATE_COLUMNS.map((c) => `s."${c}" AS "s_${c}"`).join(', ');
     const rows = await tx.query(
-      `SELECT r.*, ${columns} FROM "${run}" r LEFT JOIN "${state}" s ON s."id" = r."stateId" WHERE r."id" = ?`,
+      `SELECT r.*, ${columns} FROM "${run}" r LEFT JOIN "${state}" s ON s."id" = r."stateId" WHERE r."id" = ?${
+        tx.forUpdate ? ' FOR UPDATE OF r' : ''
+      }`,
       [id],
     );
-    return rows[0] ? this.splitRunWithState(kind, rows[0]) : null;
+    if (!rows[0]) return null;
+    const found = this.splitRunWithState(kind, rows[0]);
+    if ((found.state?.id ?? null) !== (found.run.stateId ?? null)) {
+      found.state = found.run.stateId ? await this.readState(tx, kind, found.run.stateId) : null;
+    }
+    return found;
   }
 
   /** Splits a row of `run.*` plus `s_*` state columns into the run and its state. */
   splitRunWithState(kind: RunKind, row: Row): { run: RunRecord; state: StateRecord | null } {
-    const runRow: Row = {};
-    const stateRow: Row = {};
+    // One pass, decoding as it splits (this runs for every proposed state).
+    const codec = this.db.codec;
+    const runKinds = this.runCodecs[kind].kinds;
+    const stateKinds = this.stateCodecs[kind].kinds;
+    const run: Row = {};
+    const state: Row = {};
     for (const key of Object.keys(row)) {
-      if (key.startsWith('s_')) stateRow[key.slice(2)] = row[key];
-      else runRow[key] = row[key];
+      if (key.startsWith('s_')) {
+        const column = key.slice(2);
+        state[column] = codec.decode(stateKinds.get(column), row[key]);
+      } else run[key] = codec.decode(runKinds.get(key), row[key]);
     }
-    return { run: this.decodeRun(kind, runRow), state: stateRow.id == null ? null : this.decodeState(kind, stateRow) };
+    return { run: run as unknown as RunRecord, state: state.id == null ? null : (state as unknown as StateRecord) };
   }
 
   async readState(q: Queryable, kind: RunKind, id: string): Promise<StateRecord | null> {
@@ -143,9 +176,9 @@ export class OrchestrationStore {
     return rows[0] ? this.decodeState(kind, rows[0]) : null;
   }
 
-  async insertState(tx: Tx, kind: RunKind, runId: string, state: StateRecord): Promise<void> {
+  private stateValues(tx: Tx, runId: string, state: StateRecord): unknown[] {
     const c = tx.codec;
-    await tx.execute(kind === 'flow' ? this.sql.insertFlowState : this.sql.insertTaskState, [
+    return [
       state.id,
       c.encodeTimestamp(state.timestamp),
       runId,
@@ -155,15 +188,126 @@ export class OrchestrationStore {
       state.message,
       JSON.stringify(state.stateDetails),
       state.data == null ? null : JSON.stringify(state.data),
-    ]);
+    ];
+  }
+
+  async insertState(tx: Tx, kind: RunKind, runId: string, state: StateRecord): Promise<void> {
+    await tx.execute(
+      kind === 'flow' ? this.sql.insertFlowState : this.sql.insertTaskState,
+      this.stateValues(tx, runId, state),
+    );
+  }
+
+  private runValues(tx: Tx, kind: RunKind, run: RunRecord): unknown[] {
+    const fields = kind === 'flow' ? RUN_FIELDS : TASK_RUN_FIELDS;
+    const kinds = this.runCodecs[kind].kinds;
+    const record = run as unknown as Record<string, unknown>;
+    const values = fields.map((f) => tx.codec.encode(kinds.get(f), record[f]));
+    values.push(run.id);
+    return values;
   }
 
   async saveRun(tx: Tx, kind: RunKind, run: RunRecord): Promise<void> {
-    const fields = kind === 'flow' ? RUN_FIELDS : TASK_RUN_FIELDS;
+    await tx.execute(kind === 'flow' ? this.sql.updateFlowRun : this.sql.updateTaskRun, this.runValues(tx, kind, run));
+  }
+
+  /**
+   * Writes a transition: the new state row, and the run row's engine-owned fields. PostgreSQL does it
+   * in one statement (the state INSERT as a data-modifying WITH), saving a round trip.
+   */
+  async writeTransition(tx: Tx, kind: RunKind, run: RunRecord, state: StateRecord): Promise<void> {
+    if (tx.dialect !== 'postgres') {
+      await this.insertState(tx, kind, run.id, state);
+      await this.saveRun(tx, kind, run);
+      return;
+    }
+    const sql = kind === 'flow' ? this.sql.writeFlowTransition : this.sql.writeTaskTransition;
+    await tx.execute(sql, [...this.stateValues(tx, run.id, state), ...this.runValues(tx, kind, run)]);
+  }
+
+  /** The engine-owned fields of a run as they are now, to tell later whether a hook changed any. */
+  runSnapshot(kind: RunKind, run: RunRecord): unknown[] {
+    const record = run as unknown as Record<string, unknown>;
+    return (kind === 'flow' ? RUN_FIELDS : TASK_RUN_FIELDS).map((f) => record[f]);
+  }
+
+  /** Whether a field of `run` was given another value since `snapshot` (fields are replaced, never mutated). */
+  runChangedSince(kind: RunKind, run: RunRecord, snapshot: unknown[]): boolean {
+    const record = run as unknown as Record<string, unknown>;
+    return (kind === 'flow' ? RUN_FIELDS : TASK_RUN_FIELDS).some((f, i) => record[f] !== snapshot[i]);
+  }
+
+  /**
+   * A new run record as the database would give it back after inserting `values` (entity properties;
+   * columns not given are null): each value goes through the codec both ways, so JSON values are plain
+   * copies and timestamps have the database's precision. The row itself is written by `insertNewRun`.
+   */
+  newRunRecord(kind: RunKind, values: Record<string, unknown>): RunRecord {
+    const codec = this.runCodecs[kind];
+    const c = this.db.codec;
+    const record: Record<string, unknown> = {};
+    for (const column of codec.columns) {
+      const columnKind = codec.kinds.get(column);
+      const value = values[column];
+      // Timestamps are kept as (copies of) the Dates given, which have the database's millisecond precision.
+      record[column] =
+        columnKind === 'timestamp' && value instanceof Date
+          ? new Date(value.getTime())
+          : c.decode(columnKind, c.encode(columnKind, value));
+    }
+    return record as unknown as RunRecord;
+  }
+
+  /**
+   * Inserts a new run row (every column, from the record) unless a run with the same unique key exists
+   * (`conflict`, e.g. `("flowRunId", "taskKey", "dynamicKey")`); false when it did, and nothing was written.
+   */
+  async insertNewRun(tx: Tx, kind: RunKind, run: RunRecord, conflict: string): Promise<boolean> {
+    return (await tx.execute(this.newRunSql(kind, conflict), this.newRunValues(tx, kind, run))) > 0;
+  }
+
+  /**
+   * `insertNewRun` and then `insertState` for its first state; PostgreSQL does both in one statement
+   * (the state is inserted from the run INSERT's RETURNING, so nothing is written on a conflict).
+   */
+  async insertNewRunWithState(
+    tx: Tx,
+    kind: RunKind,
+    run: RunRecord,
+    state: StateRecord,
+    conflict: string,
+  ): Promise<boolean> {
+    if (tx.dialect !== 'postgres') {
+      if (!(await this.insertNewRun(tx, kind, run, conflict))) return false;
+      await this.insertState(tx, kind, run.id, state);
+      return true;
+    }
+    const { state: table, fk } = TABLES[kind];
+    const sql = `WITH r AS (${this.newRunSql(kind, conflict)} RETURNING "id")
+      INSERT INTO "${table}" ("id", "created", "${fk}", "type", "name", "timestamp", "message", "stateDetails", "data")
+      SELECT ?::uuid, ?::timestamptz, r."id", ?::varchar, ?::varchar, ?::timestamptz, ?::text, ?::jsonb, ?::jsonb FROM r`;
+    const stateValues = this.stateValues(tx, run.id, state);
+    stateValues.splice(2, 1); // the run id comes from r
+    return (await tx.execute(sql, [...this.newRunValues(tx, kind, run), ...stateValues])) > 0;
+  }
+
+  private newRunSql(kind: RunKind, conflict: string): string {
+    const key = `${kind} ${conflict}`;
+    let sql = this.newRunStatements.get(key);
+    if (!sql) {
+      const columns = this.runCodecs[kind].columns;
+      sql = `INSERT INTO "${TABLES[kind].run}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns
+        .map(() => '?')
+        .join(', ')}) ON CONFLICT ${conflict} DO NOTHING`;
+      this.newRunStatements.set(key, sql);
+    }
+    return sql;
+  }
+
+  private newRunValues(tx: Tx, kind: RunKind, run: RunRecord): unknown[] {
     const codec = this.runCodecs[kind];
     const record = run as unknown as Record<string, unknown>;
-    const values = fields.map((f) => tx.codec.encode(codec.kinds.get(f), record[f]));
-    await tx.execute(kind === 'flow' ? this.sql.updateFlowRun : this.sql.updateTaskRun, [...values, run.id]);
+    return codec.columns.map((c) => tx.codec.encode(codec.kinds.get(c), record[c]));
   }
 
   async insertDecisions(tx: Tx, input: DecisionRecordInput): Promise<void> {

@@ -8,14 +8,14 @@ import type { Database, Row, Tx } from '../db/database';
 import { FlowRunEntity, TaskRunEntity } from '../db/entities';
 import { uuid7 } from '../db/ids';
 import type { Clock } from '../orchestration/clock';
-import type { RunRecord, StateRecord } from '../orchestration/records';
+import type { FlowRunSummary, RunRecord, StateRecord } from '../orchestration/records';
 import { nextUpdated } from '../orchestration/transforms/state';
 import type { FlowRunHistoryDto } from '../schemas/dto/filters.dto';
 import type { FlowRunCreateDto, FlowRunUpdateDto } from '../schemas/dto/flow-run.dto';
 import { ObjectNotFoundError, PayloadTooLargeError, ValidationFailedError } from '../schemas/errors';
 import type { OrchestrationResult, StateProposal } from '../schemas/states';
 import { Where } from './filters';
-import { ChangeSet, type OrchestrationService } from './orchestration.service';
+import { ChangeSet, type NewRun, type OrchestrationService } from './orchestration.service';
 import type { RunsService } from './runs.service';
 import { runToApi, type ApiRun } from './serializers';
 
@@ -70,7 +70,7 @@ export interface InsertedRun {
   /** The new row (when created), as the database returned it. */
   row?: Row;
   /** A task run's enclosing flow run, when the insert already read it. */
-  flowRun?: RunRecord | null;
+  flowRun?: FlowRunSummary | null;
 }
 
 /** Common run-row values for a new flow run or task run. */
@@ -89,7 +89,8 @@ export function newRunValues(now: Date, name: string, tags: string[] | undefined
 
 /**
  * Proposes the first state of a new run inside the creating transaction. If nothing was written (a
- * WAIT, say), the run is still given a Pending state, so that no run is ever without one.
+ * WAIT, say), the run is still given a Pending state, so that no run is ever without one. With
+ * `newRun`, the run row is not stored yet: the first transition stores it (see OrchestrationService).
  */
 export async function proposeFirstState(
   orchestration: OrchestrationService,
@@ -98,10 +99,14 @@ export async function proposeFirstState(
   run: RunRecord,
   proposal: StateProposal | undefined,
   changes: ChangeSet,
-  flowRun?: RunRecord | null,
+  flowRun?: FlowRunSummary | null,
+  newRun?: NewRun,
 ): Promise<{ result: OrchestrationResult; run: RunRecord; state: StateRecord | null }> {
   const known = { initialState: null, flowRun };
-  const outcome = await orchestration.transition(tx, kind, run, proposal ?? { type: 'PENDING' }, {}, changes, known);
+  const outcome = await orchestration.transition(tx, kind, run, proposal ?? { type: 'PENDING' }, {}, changes, {
+    ...known,
+    newRun,
+  });
   if (outcome.written) return { result: outcome.result, run: outcome.run, state: outcome.state };
   const pending = await orchestration.transition(
     tx,
@@ -115,7 +120,6 @@ export async function proposeFirstState(
   return { result: outcome.result, run: pending.run, state: pending.state };
 }
 
-/** Creates a run in one transaction (row, then first state) and publishes the change after commit. */
 export async function createRun(
   db: Database,
   orchestration: OrchestrationService,

@@ -9,7 +9,7 @@ import { OrchestrationContext, type OrchestrationSettings } from '../orchestrati
 import { systemClock, type Clock } from '../orchestration/clock';
 import { CoreFlowPolicy, CoreTaskPolicy, MinimalFlowPolicy, MinimalTaskPolicy } from '../orchestration/policies';
 import { applyPolicy, type OrchestrationPolicy } from '../orchestration/policy';
-import type { ProposedState, RunRecord, StateRecord } from '../orchestration/records';
+import type { FlowRunSummary, ProposedState, RunRecord, StateRecord } from '../orchestration/records';
 import { OrchestrationStore, type DecisionRecordInput } from '../orchestration/store';
 import { buildValidatedState, GLOBAL_TRANSFORMS } from '../orchestration/transforms';
 import { ObjectNotFoundError } from '../schemas/errors';
@@ -55,6 +55,22 @@ export interface OrchestrationServiceDeps {
   clock?: Clock;
   random?: () => number;
   settings?: Partial<OrchestrationSettings>;
+}
+
+/**
+ * Thrown inside the creating transaction when the new run's unique key is already taken (a re-sent
+ * create): the transaction rolls back, and the caller returns the existing run.
+ */
+export class RunExistsError extends Error {
+  constructor() {
+    super('a run with this key exists');
+  }
+}
+
+/** A run that is not in the database yet: stored together with its first state. */
+export interface NewRun {
+  /** The unique key of the run's table, for `ON CONFLICT`. */
+  conflict: string;
 }
 
 export const RUN_LABEL: Record<RunKind, string> = { flow: 'Flow run', task: 'Task run' };
@@ -108,7 +124,7 @@ export class OrchestrationService {
     proposal: StateProposal,
     options: TransitionOptions,
     changes: ChangeSet,
-    known: { initialState?: StateRecord | null; flowRun?: RunRecord | null } = {},
+    known: { initialState?: StateRecord | null; flowRun?: FlowRunSummary | null; newRun?: NewRun } = {},
   ): Promise<TransitionOutcome> {
     const initialState =
       known.initialState !== undefined
@@ -128,16 +144,29 @@ export class OrchestrationService {
       settings: this.settings,
       flowRun: known.flowRun,
     });
+    const newRun = known.newRun;
+    // A new run is inserted with its first state already on it (no separate UPDATE); if nothing is
+    // written, it is inserted as it was proposed.
+    const proposedRun = newRun ? { ...run } : null;
+    let saved: unknown[] = [];
     await applyPolicy(ctx, this.policyFor(kind, options), async () => {
       if (!ctx.proposedState) return;
       const state = buildValidatedState(ctx, ctx.proposedState);
       for (const transform of GLOBAL_TRANSFORMS) transform.apply(ctx, state);
-      await this.store.insertState(tx, kind, run.id, state);
+      if (newRun) {
+        if (!(await this.store.insertNewRunWithState(tx, kind, run, state, newRun.conflict)))
+          throw new RunExistsError();
+      } else await this.store.writeTransition(tx, kind, run, state);
+      saved = this.store.runSnapshot(kind, run);
       ctx.validatedState = state;
     });
     const written = ctx.validatedState;
-    // Saved after the hooks, so a fizzled rule's cleanup of the run row is stored, not only returned.
-    if (written) await this.store.saveRun(tx, kind, run);
+    if (proposedRun && !written) {
+      if (!(await this.store.insertNewRun(tx, kind, proposedRun, newRun!.conflict))) throw new RunExistsError();
+    }
+    // Saved again after the hooks only if one changed the run (a fizzled rule's cleanup restoring a
+    // field), so that is stored, not only returned.
+    if (written && this.store.runChangedSince(kind, run, saved)) await this.store.saveRun(tx, kind, run);
     if (ctx.decisions.length > 0) {
       await this.store.insertDecisions(tx, {
         kind,

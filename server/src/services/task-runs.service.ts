@@ -1,14 +1,19 @@
 /**
  * Task runs: idempotent creation on (flowRunId, taskKey, dynamicKey), with the first state proposed in
- * the same transaction — so the SDK's hot path creates a task run and starts it in one round trip.
+ * the same transaction — so the SDK's hot path creates a task run and starts it in one round trip. The
+ * new row is written once, already carrying its first state (the flow run read, the run INSERT, the
+ * state INSERT); a create whose key exists rolls back and answers with the existing run.
  */
-import type { Database, Tx } from '../db/database';
+import type { Database } from '../db/database';
 import type { Clock } from '../orchestration/clock';
 import type { TaskRunCreateDto } from '../schemas/dto/task-run.dto';
 import { ObjectNotFoundError } from '../schemas/errors';
-import { createRun, insertRun, newRunValues, type CreateRunResult } from './flow-runs.service';
-import type { OrchestrationService } from './orchestration.service';
+import { newRunValues, proposeFirstState, type CreateRunResult } from './flow-runs.service';
+import { ChangeSet, RunExistsError, type NewRun, type OrchestrationService } from './orchestration.service';
 import type { RunsService } from './runs.service';
+import { runToApi } from './serializers';
+
+const TASK_RUN_KEY: NewRun = { conflict: '("flowRunId", "taskKey", "dynamicKey")' };
 
 export class TaskRunsService {
   constructor(
@@ -19,37 +24,46 @@ export class TaskRunsService {
   ) {}
 
   async create(dto: TaskRunCreateDto): Promise<CreateRunResult> {
-    const insert = async (tx: Tx) => {
-      // The flow run is read (not just checked) because the rules of the first state need it too.
-      const flowRun = dto.flowRunId ? await this.orchestration.store.readRun(tx, 'flow', dto.flowRunId) : null;
-      if (dto.flowRunId && !flowRun) throw new ObjectNotFoundError('Flow run', dto.flowRunId);
-      const values = {
-        ...newRunValues(this.clock(), dto.name ?? `${dto.taskKey}-${dto.dynamicKey}`, dto.tags, dto.empiricalPolicy),
-        flowRunId: dto.flowRunId ?? null,
-        taskKey: dto.taskKey,
-        dynamicKey: dto.dynamicKey,
-        cacheKey: dto.cacheKey ?? null,
-        cacheExpiration: dto.cacheExpiration ? new Date(dto.cacheExpiration) : null,
-        taskVersion: dto.taskVersion ?? null,
-        taskInputs: dto.taskInputs ?? {},
-        flowRunRunCount: 0,
-      };
-      const inserted = await insertRun(
-        tx,
-        this.db,
-        'task_run',
-        values,
-        '("flowRunId", "taskKey", "dynamicKey")',
-        async () => {
-          const rows = await tx.query<{ id: string }>(
-            `SELECT "id" FROM "task_run" WHERE "flowRunId" = ? AND "taskKey" = ? AND "dynamicKey" = ?`,
-            [dto.flowRunId ?? null, dto.taskKey, dto.dynamicKey],
-          );
-          return rows[0]?.id ?? null;
-        },
-      );
-      return { ...inserted, flowRun };
+    const { store } = this.orchestration;
+    const changes = new ChangeSet();
+    let first: Awaited<ReturnType<typeof proposeFirstState>>;
+    try {
+      first = await this.db.transaction(async (tx) => {
+        changes.clear();
+        // The flow run is read (not just checked) because the rules of the first state need it too.
+        const flowRun = dto.flowRunId ? await store.readFlowRunSummary(tx, dto.flowRunId) : null;
+        if (dto.flowRunId && !flowRun) throw new ObjectNotFoundError('Flow run', dto.flowRunId);
+        const run = store.newRunRecord('task', {
+          ...newRunValues(this.clock(), dto.name ?? `${dto.taskKey}-${dto.dynamicKey}`, dto.tags, dto.empiricalPolicy),
+          flowRunId: dto.flowRunId ?? null,
+          taskKey: dto.taskKey,
+          dynamicKey: dto.dynamicKey,
+          cacheKey: dto.cacheKey ?? null,
+          cacheExpiration: dto.cacheExpiration ? new Date(dto.cacheExpiration) : null,
+          taskVersion: dto.taskVersion ?? null,
+          taskInputs: dto.taskInputs ?? {},
+          flowRunRunCount: 0,
+        });
+        return proposeFirstState(this.orchestration, tx, 'task', run, dto.state, changes, flowRun, TASK_RUN_KEY);
+      });
+    } catch (error) {
+      if (!(error instanceof RunExistsError)) throw error;
+      return { run: await this.runs.read('task', await this.existingId(dto)), created: false };
+    }
+    this.orchestration.publish(changes);
+    return {
+      run: runToApi('task', first.run, first.state, this.clock()),
+      created: true,
+      orchestrationResult: first.result,
     };
-    return createRun(this.db, this.orchestration, this.runs, 'task', insert, dto.state, this.clock);
+  }
+
+  private async existingId(dto: TaskRunCreateDto): Promise<string> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT "id" FROM "task_run" WHERE "flowRunId" = ? AND "taskKey" = ? AND "dynamicKey" = ?`,
+      [dto.flowRunId ?? null, dto.taskKey, dto.dynamicKey],
+    );
+    if (!rows[0]) throw new Error('insert into task_run conflicted but no existing row was found');
+    return String(rows[0].id);
   }
 }
