@@ -69,9 +69,11 @@ describe('the flow runs list (browser)', () => {
       const { page, open, errors } = world();
       await open('/flow-runs');
       await page.locator('tbody rg-state-badge[data-state="FAILED"]').waitFor();
+      await page.getByText(/^1–3 of 3$/).waitFor();
+      // The list may still be settling from live events of the runs just made: wait for both rows.
+      await page.locator('tbody tr', { hasText: 'bl-etl' }).nth(1).waitFor();
       expect(await page.locator('tbody tr', { hasText: 'bl-etl' }).count()).to.equal(2);
       await page.locator('tbody tr', { hasText: 'bl-broken' }).getByText('Failed').waitFor();
-      await page.getByText(/^1–3 of 3$/).waitFor();
       expect(errors).to.deep.equal([]);
     });
 
