@@ -196,12 +196,35 @@ function encodePg(type: PgType, value: unknown): unknown {
   return value;
 }
 
-/** PostgreSQL: one `INSERT … SELECT * FROM unnest($1::uuid[], …)` per table and batch. */
+/**
+ * PostgreSQL: one `INSERT … SELECT * FROM unnest($1::uuid[], …)` per table and batch, one transaction
+ * per batch. A batch is sent while the next one is generated (at most one in flight), so the
+ * generator and the database backend work at the same time.
+ */
 async function pgWriter(url: string): Promise<BulkWriter> {
   const client = new Client({ connectionString: url });
   await client.connect();
   await client.query('SET synchronous_commit = off');
-  const pending = new Map<string, Row[]>();
+  let pending = new Map<string, Row[]>();
+  let inFlight: Promise<void> = Promise.resolve();
+  const insert = async (batch: Map<string, Row[]>) => {
+    await client.query('BEGIN');
+    try {
+      for (const [table, rows] of batch) {
+        const columns = TABLES[table]!;
+        const arrays = columns.map(([name, type]) => rows.map((row) => encodePg(type, row[name])));
+        await client.query(
+          `INSERT INTO "${table}" (${columns.map(([c]) => `"${c}"`).join(', ')})
+           SELECT * FROM unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`,
+          arrays,
+        );
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  };
   return {
     add(table, row) {
       let rows = pending.get(table);
@@ -209,29 +232,23 @@ async function pgWriter(url: string): Promise<BulkWriter> {
       rows.push(row);
     },
     async flush() {
-      await client.query('BEGIN');
-      try {
-        for (const [table, rows] of pending) {
-          const columns = TABLES[table]!;
-          const arrays = columns.map(([name, type]) => rows.map((row) => encodePg(type, row[name])));
-          await client.query(
-            `INSERT INTO "${table}" (${columns.map(([c]) => `"${c}"`).join(', ')})
-             SELECT * FROM unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`,
-            arrays,
-          );
-        }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-      pending.clear();
+      const batch = pending;
+      pending = new Map();
+      await inFlight;
+      inFlight = insert(batch);
+      // Surfaces a failure at the next flush at the latest; never unhandled meanwhile.
+      inFlight.catch(() => undefined);
     },
     async execute(sql) {
+      await inFlight;
       await client.query(sql);
     },
     async close() {
-      await client.end();
+      try {
+        await inFlight;
+      } finally {
+        await client.end();
+      }
     },
   };
 }

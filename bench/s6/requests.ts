@@ -137,6 +137,14 @@ export function dashboardRequests(fixture: S6Fixture, tag: string, search: strin
     ...flowRunList('state Failed', { flowRuns: { state: { type: { any: ['FAILED'] } } } }),
     ...flowRunList('state Failed, page 200', { flowRuns: { state: { type: { any: ['FAILED'] } } } }, { page: 200 }),
     ...flowRunList('state Running', { flowRuns: { state: { type: { any: ['RUNNING'] } } } }),
+    ...flowRunList('states Failed + Crashed', { flowRuns: { state: { type: { any: ['FAILED', 'CRASHED'] } } } }),
+    // The home page's "Failed or crashed" link (window 24 h).
+    ...flowRunList('states Failed + Crashed, past 24 hours', {
+      flowRuns: {
+        state: { type: { any: ['FAILED', 'CRASHED'] } },
+        expectedStartTime: { after: iso(Date.now() - 24 * HOUR) },
+      },
+    }),
     ...flowRunList(`flow ${flow.name}`, { flows: { name: { any: [flow.name] } } }),
     ...flowRunList('deployment', { flowRuns: { deploymentId: { any: [deployment.id] } } }),
     ...flowRunList(`tag ${tag}`, { flowRuns: { tags: { all: [tag] } } }),
