@@ -127,7 +127,13 @@ export async function runS6(options: S6Options): Promise<S6Result[]> {
       await migrated.close();
       const migrateSeconds = (performance.now() - t0) / 1000;
       log(`  S6 ${dialect}: migrations applied in ${migrateSeconds.toFixed(1)} s`);
-      const server = await startServerProcess({ databaseUrl: db.url, home: db.home });
+      // The populated Running runs have no process heartbeating them: keep the crashed-run detection
+      // from moving them to Crashed while the dashboard is measured.
+      const server = await startServerProcess({
+        databaseUrl: db.url,
+        home: db.home,
+        env: { RIGEL_HEARTBEAT_INTERVAL_SECONDS: '86400' },
+      });
       try {
         // Let the background services make their first pass (the scheduler tops up schedules).
         await new Promise((resolve) => setTimeout(resolve, 3000));
