@@ -99,7 +99,7 @@ export class RunsService {
     const where = await this.where(kind, dto);
     const order =
       kind === 'flow' ? flowRunOrder((dto as FlowRunFilterDto).sort) : taskRunOrder((dto as TaskRunFilterDto).sort);
-    const rows = await this.db.query(
+    const rows = await this.db.queryUnprepared(
       `${runWithStateSelect(kind)} WHERE ${where.sql()} ORDER BY ${order} LIMIT ? OFFSET ?`,
       [...where.params, dto.limit ?? DEFAULT_LIMIT, dto.offset ?? 0],
     );
@@ -111,7 +111,7 @@ export class RunsService {
   async count(kind: RunKind, dto: FlowRunCountDto | TaskRunCountDto): Promise<number> {
     const { run, alias } = TABLE[kind];
     const where = await this.where(kind, dto);
-    const rows = await this.db.query<{ n: unknown }>(
+    const rows = await this.db.queryUnprepared<{ n: unknown }>(
       dto.limit === undefined
         ? `SELECT COUNT(*) AS n FROM "${run}" ${alias} WHERE ${where.sql()}`
         : `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "${run}" ${alias} WHERE ${where.sql()} LIMIT ?) c`,
