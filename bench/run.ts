@@ -7,6 +7,7 @@
  *       [--rate-postgres 1200] [--pg-url postgres://…/rigel_bench] [--pg-options "-c synchronous_commit=off"]
  *       [--server-node-args=--cpu-prof] [--client-node-args=<flags>] [--tasks 10000] [--modes ephemeral,http]
  *       [--server-env KEY=VALUE,…] [--profile-dir <dir>]
+ *       [--s6-runs 1000000] [--s6-repeats 20] [--s6-loads 5] [--s6-keep] [--s6-no-browser]
  *
  * `--profile-dir` writes a CPU profile of the server for each timed phase (S1/S2: of the bench client
  * too, per repeat; open them in Chrome DevTools); give Node flags with `=`, e.g.
@@ -22,10 +23,13 @@ import { runS4, S4_TARGETS } from './s4';
 import { S4_PARTS } from './s4/parts';
 import { runS3, type S3Result } from './s3';
 import { runS5 } from './s5';
+import { formatS6, runS6, type S6Result } from './s6';
 import { freshPostgres, freshSqlite } from './lib/databases';
 import { formatSdkReports, runSdkScenarios, type SdkMode } from './sdk';
 
-const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'] as const;
+const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'] as const;
+/** Scenarios `npm run bench` runs when no --scenario is given (S6 populates a million runs first). */
+const DEFAULT_SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'];
 type Scenario = (typeof SCENARIOS)[number];
 
 const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/rigel_bench';
@@ -33,7 +37,7 @@ const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/rigel_bench';
 function parseCli() {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: SCENARIOS.join(',') },
+      scenario: { type: 'string', default: DEFAULT_SCENARIOS.join(',') },
       tasks: { type: 'string', default: '10000' },
       modes: { type: 'string', default: 'ephemeral,http' },
       deployments: { type: 'string', default: '1000' },
@@ -54,6 +58,11 @@ function parseCli() {
       'client-node-args': { type: 'string', default: '' },
       'server-env': { type: 'string', default: '' },
       'profile-dir': { type: 'string' },
+      's6-runs': { type: 'string', default: '1000000' },
+      's6-repeats': { type: 'string', default: '20' },
+      's6-loads': { type: 'string', default: '5' },
+      's6-keep': { type: 'boolean', default: false },
+      's6-no-browser': { type: 'boolean', default: false },
     },
   });
   const scenarios = values.scenario.toUpperCase().split(',') as Scenario[];
@@ -85,6 +94,13 @@ function parseCli() {
       runs: Number(values['s3-runs']),
       rate: Number(values['s3-rate']),
       pollIntervalSeconds: Number(values['s3-poll-interval']),
+    },
+    s6: {
+      runs: Number(values['s6-runs']),
+      repeats: Number(values['s6-repeats']),
+      loads: Number(values['s6-loads']),
+      keep: values['s6-keep'],
+      browser: !values['s6-no-browser'],
     },
     options: {
       dialects,
@@ -126,7 +142,7 @@ async function runS5All(dialects: BenchDialect[], deployments: number, postgresU
 }
 
 async function main(): Promise<void> {
-  const { json, options, scenarios, sdk, s3 } = parseCli();
+  const { json, options, scenarios, sdk, s3, s6 } = parseCli();
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
   const hardware = describeHardware();
   const started = new Date().toISOString();
@@ -152,6 +168,9 @@ async function main(): Promise<void> {
     }
   }
   const reports = scenarios.includes('S4') ? await runS4(options) : [];
+  const s6Results: S6Result[] = scenarios.includes('S6')
+    ? await runS6({ ...s6, dialects: options.dialects, postgresUrl: options.postgresUrl, log: options.log })
+    : [];
   if (sdkReports.length) console.log(`\n${formatSdkReports(sdkReports)}`);
   for (const r of s5) {
     console.log(
@@ -165,13 +184,14 @@ async function main(): Promise<void> {
     );
   }
   if (reports.length) console.log(`\n${formatS4(reports, hardware, options.repeats)}`);
+  if (s6Results.length) console.log(`\n${formatS6(s6Results)}`);
   if (json) {
     const { log: _log, ...settings } = options;
     mkdirSync(dirname(json), { recursive: true });
     writeFileSync(
       json,
       JSON.stringify(
-        { scenarios, started, hardware, settings, sdk: sdkReports, s3: s3Results, s5, s4: reports },
+        { scenarios, started, hardware, settings, sdk: sdkReports, s3: s3Results, s5, s4: reports, s6: s6Results },
         null,
         2,
       ),

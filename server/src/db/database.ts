@@ -149,6 +149,21 @@ export class Database {
     });
   }
 
+  /**
+   * A read planned for its own parameters every time: on PostgreSQL an unnamed statement, never a
+   * prepared one. For the dynamic list, count and history queries: a prepared statement switches to
+   * a generic plan after a few runs, and a plan good for one filter value (a state most runs have) is a
+   * full scan for another (a state few runs have); each filter combination would also stay prepared
+   * on every pooled connection.
+   */
+  queryUnprepared<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.guard(async () => {
+      if (this.dialect === 'sqlite') return this.sqliteRun(sql, params) as T[];
+      const result = await this.pool().query(toPgPlaceholders(sql), params);
+      return result.rows as T[];
+    });
+  }
+
   /** PostgreSQL: sends `payload` on the notification `channel` from a pooled connection, outside any transaction. */
   async notify(channel: string, payload: string): Promise<void> {
     if (this.dialect !== 'postgres') return;

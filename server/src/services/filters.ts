@@ -148,14 +148,20 @@ export class Where {
       .time(c('expectedStartTime'), filter.expectedStartTime);
   }
 
-  /** All the filters of a flow-run list, on flow runs aliased `r`. */
-  flowRunFilters(dto: FlowRunFiltersDto): this {
+  /**
+   * All the filters of a flow-run list, on flow runs aliased `r`. `flowIds`: the ids `dto.flows`
+   * matches, when the caller resolved them (else the flow filter is a sub-select).
+   */
+  flowRunFilters(dto: FlowRunFiltersDto, flowIds: string[] | null = null): this {
     this.flowRun('r', dto.flowRuns);
     this.uuid('r."deploymentId"', dto.deployments?.id);
-    this.sub(
-      (w) => w.flow('f', dto.flows),
-      (inner) => `r."flowId" IN (SELECT f."id" FROM "flow" f WHERE ${inner})`,
-    );
+    if (flowIds) this.uuid('r."flowId"', { any: flowIds });
+    else {
+      this.sub(
+        (w) => w.flow('f', dto.flows),
+        (inner) => `r."flowId" IN (SELECT f."id" FROM "flow" f WHERE ${inner})`,
+      );
+    }
     this.sub(
       (w) => w.taskRun('t', dto.taskRuns),
       (inner) => `EXISTS (SELECT 1 FROM "task_run" t WHERE t."flowRunId" = r."id" AND ${inner})`,

@@ -258,7 +258,7 @@ export class FlowRunsService {
     const lateness = `CASE WHEN r."startTime" IS NOT NULL THEN ${epoch('r."startTime"')} - ${epoch('r."expectedStartTime"')}
       WHEN r."stateType" IN ('SCHEDULED', 'PENDING') THEN ? - ${epoch('r."expectedStartTime"')} ELSE 0 END`;
     const bucket = `CAST(FLOOR((${epoch('r."expectedStartTime"')} - ?) / ?) AS INTEGER)`;
-    const rows = await this.db.query<Record<string, unknown>>(
+    const rows = await this.db.queryUnprepared<Record<string, unknown>>(
       `SELECT ${bucket} AS bucket, r."stateType" AS "stateType", r."stateName" AS "stateName", COUNT(*) AS "countRuns",
               SUM(${runTime}) AS "sumEstimatedRunTime", SUM(CASE WHEN (${lateness}) > 0 THEN (${lateness}) ELSE 0 END) AS "sumEstimatedLateness"
        FROM "flow_run" r

@@ -9,8 +9,11 @@ import type { Clock } from '../orchestration/clock';
 import type { RunRecord, StateRecord } from '../orchestration/records';
 import { DEFAULT_LIMIT } from '../schemas/dto/common.dto';
 import type {
+  FlowFilter,
+  FlowRunCountDto,
   FlowRunFilterDto,
   FlowRunFiltersDto,
+  TaskRunCountDto,
   TaskRunFilterDto,
   TaskRunFiltersDto,
 } from '../schemas/dto/filters.dto';
@@ -34,6 +37,9 @@ export function runWithStateSelect(kind: RunKind): string {
   const stateColumns = STATE_COLUMNS.map((c) => `s."${c}" AS "s_${c}"`).join(', ');
   return `SELECT ${alias}.*, ${stateColumns} FROM "${run}" ${alias} LEFT JOIN "${state}" s ON s."id" = ${alias}."stateId"`;
 }
+
+/** A `flows` filter matching at most this many flows is resolved to their ids first (see `flowIdsOf`). */
+const MAX_RESOLVED_FLOWS = 100;
 
 export class RunsService {
   constructor(
@@ -67,18 +73,33 @@ export class RunsService {
     return this.toApi(kind, rows[0]);
   }
 
-  private where(kind: RunKind, dto: FlowRunFiltersDto | TaskRunFiltersDto): Where {
+  private async where(kind: RunKind, dto: FlowRunFiltersDto | TaskRunFiltersDto): Promise<Where> {
     const where = new Where(this.db.dialect, this.db.codec);
-    return kind === 'flow'
-      ? where.flowRunFilters(dto as FlowRunFiltersDto)
-      : where.taskRunFilters(dto as TaskRunFiltersDto);
+    if (kind === 'task') return where.taskRunFilters(dto as TaskRunFiltersDto);
+    const flowRuns = dto as FlowRunFiltersDto;
+    return where.flowRunFilters(flowRuns, flowRuns.flows ? await this.flowIdsOf(flowRuns.flows) : null);
+  }
+
+  /**
+   * The ids of the flows a `flows` filter matches, when there are few: the run query then filters on
+   * `flowId IN (ids)` (one id: an equality, which the `(flowId, expectedStartTime, id)` index serves in
+   * the list's order) instead of a sub-select the planner cannot know to be one flow. Null when more
+   * than MAX_RESOLVED_FLOWS match (the sub-select stays).
+   */
+  private async flowIdsOf(filter: FlowFilter): Promise<string[] | null> {
+    const where = new Where(this.db.dialect, this.db.codec).flow('f', filter);
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT f."id" FROM "flow" f WHERE ${where.sql()} ORDER BY f."id" LIMIT ?`,
+      [...where.params, MAX_RESOLVED_FLOWS + 1],
+    );
+    return rows.length > MAX_RESOLVED_FLOWS ? null : rows.map((r) => r.id);
   }
 
   async filter(kind: RunKind, dto: FlowRunFilterDto | TaskRunFilterDto): Promise<ApiRun[]> {
-    const where = this.where(kind, dto);
+    const where = await this.where(kind, dto);
     const order =
       kind === 'flow' ? flowRunOrder((dto as FlowRunFilterDto).sort) : taskRunOrder((dto as TaskRunFilterDto).sort);
-    const rows = await this.db.query(
+    const rows = await this.db.queryUnprepared(
       `${runWithStateSelect(kind)} WHERE ${where.sql()} ORDER BY ${order} LIMIT ? OFFSET ?`,
       [...where.params, dto.limit ?? DEFAULT_LIMIT, dto.offset ?? 0],
     );
@@ -86,12 +107,15 @@ export class RunsService {
     return rows.map((row) => this.toApi(kind, row, now));
   }
 
-  async count(kind: RunKind, dto: FlowRunFiltersDto | TaskRunFiltersDto): Promise<number> {
+  /** Matching runs; with `limit`, at most that many (counting stops there, so the cost is bounded). */
+  async count(kind: RunKind, dto: FlowRunCountDto | TaskRunCountDto): Promise<number> {
     const { run, alias } = TABLE[kind];
-    const where = this.where(kind, dto);
-    const rows = await this.db.query<{ n: unknown }>(
-      `SELECT COUNT(*) AS n FROM "${run}" ${alias} WHERE ${where.sql()}`,
-      where.params,
+    const where = await this.where(kind, dto);
+    const rows = await this.db.queryUnprepared<{ n: unknown }>(
+      dto.limit === undefined
+        ? `SELECT COUNT(*) AS n FROM "${run}" ${alias} WHERE ${where.sql()}`
+        : `SELECT COUNT(*) AS n FROM (SELECT 1 FROM "${run}" ${alias} WHERE ${where.sql()} LIMIT ?) c`,
+      dto.limit === undefined ? where.params : [...where.params, dto.limit],
     );
     return Number(rows[0]?.n ?? 0);
   }

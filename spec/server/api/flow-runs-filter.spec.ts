@@ -209,6 +209,17 @@ describe('flow-run lists (POST /api/flow-runs/filter and /count)', () => {
       expect(past.body).to.deep.equal([]);
     });
 
+    it('counts at most limit runs when the count is given one', async () => {
+      expect((await server.api.post('/flow-runs/count', { limit: 2 })).body).to.equal(2);
+      expect((await server.api.post('/flow-runs/count', { limit: 10 })).body).to.equal(4);
+      const report = { flows: { name: { any: ['report'] } } };
+      expect((await server.api.post('/flow-runs/count', { ...report, limit: 1 })).body).to.equal(1);
+      expect((await server.api.post('/flow-runs/count', { ...report, limit: 3 })).body).to.equal(2);
+      for (const limit of [0, 2.5, '5']) {
+        expectError(await server.api.post('/flow-runs/count', { limit }), 422, 'VALIDATION_FAILED', 'limit');
+      }
+    });
+
     for (const [page, field] of [
       [{ limit: 0 }, 'limit'],
       [{ limit: 1001 }, 'limit'],
@@ -261,5 +272,26 @@ describe('flow-run list default limit', () => {
     expect((await server.api.post('/flow-runs/filter', {})).body).to.have.length(200);
     expect((await server.api.post('/flow-runs/filter', { limit: 1000 })).body).to.have.length(201);
     expect((await server.api.post('/flow-runs/count', {})).body).to.equal(201);
+  });
+});
+
+describe('flow-run lists filtered on many flows', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ fakeClock: true });
+    const fx = new Fixtures(server.api);
+    for (let i = 0; i < 102; i++) await fx.flowRun({ flowId: (await fx.flow(`bulk-${i}`)).id, name: `bulk-run-${i}` });
+    await fx.flowRun({ flowId: (await fx.flow('other')).id, name: 'other-run' });
+  });
+  after(() => server.stop());
+
+  it('matches the runs of every flow the filter names, beyond the flows it resolves up front', async () => {
+    const filters = { flows: { name: { like: 'bulk-' } } };
+    expect((await server.api.post('/flow-runs/count', filters)).body).to.equal(102);
+    expect((await server.api.post('/flow-runs/filter', { ...filters, limit: 1000 })).body).to.have.length(102);
+    const few = { flows: { name: { any: ['bulk-7', 'other'] } } };
+    const res = await server.api.post('/flow-runs/filter', { ...few, sort: 'NAME_ASC' });
+    expect(res.body.map((r: { name: string }) => r.name)).to.deep.equal(['bulk-run-7', 'other-run']);
+    expect((await server.api.post('/flow-runs/count', { flows: { name: { any: ['none'] } } })).body).to.equal(0);
   });
 });

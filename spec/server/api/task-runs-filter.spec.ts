@@ -49,6 +49,12 @@ describe('task-run lists (POST /api/task-runs/filter and /count)', () => {
     await expectMatches({}, ['orphan-0', 'load-0', 'transform-0', 'extract-0']);
   });
 
+  it('counts at most limit task runs when the count is given one', async () => {
+    expect((await server.api.post('/task-runs/count', { limit: 3 })).body).to.equal(3);
+    expect((await server.api.post('/task-runs/count', { limit: 100 })).body).to.equal(4);
+    expectError(await server.api.post('/task-runs/count', { limit: 0 }), 422, 'VALIDATION_FAILED', 'limit');
+  });
+
   describe('when filtering on task-run fields', () => {
     it('matches ids, names, task keys and tags', async () => {
       const { extract, transform } = seeded;

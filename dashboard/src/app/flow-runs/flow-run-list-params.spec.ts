@@ -1,4 +1,11 @@
-import { DEFAULT_PARAMS, filterBody, pageBody, paramsFromQuery, queryFromParams } from './flow-run-list-params';
+import {
+  countBody,
+  DEFAULT_PARAMS,
+  filterBody,
+  pageBody,
+  paramsFromQuery,
+  queryFromParams,
+} from './flow-run-list-params';
 
 describe('flow run list params', () => {
   describe('when read from a URL', () => {
@@ -68,6 +75,14 @@ describe('flow run list params', () => {
         limit: 10,
         offset: 20,
       });
+    });
+
+    it('counts up to one past 10,000 runs, or one past the rows up to the page shown', () => {
+      expect(countBody({ ...DEFAULT_PARAMS, states: ['FAILED'] })).toEqual({
+        flowRuns: { state: { type: { any: ['FAILED'] } } },
+        limit: 10_001,
+      });
+      expect(countBody({ ...DEFAULT_PARAMS, page: 500, size: 50 })).toEqual({ limit: 25_001 });
     });
   });
 });

@@ -116,6 +116,22 @@ export function filterBody(p: FlowRunListParams, now = Date.now()): Record<strin
   return body;
 }
 
+/**
+ * Counting stops past this many runs (the pager shows "10,000+"), so the total costs the same on any
+ * database; on later pages the count goes one past the page, so "Next" still knows there is more.
+ */
+export const COUNT_LIMIT = 10_000;
+
+/** The `limit` of the count for `p`: a total equal to it means "at least limit - 1, and more". */
+export function countLimit(p: FlowRunListParams): number {
+  return Math.max(COUNT_LIMIT, p.page * p.size) + 1;
+}
+
+/** The body of `POST /api/flow-runs/count` for `p`. */
+export function countBody(p: FlowRunListParams, now = Date.now()): Record<string, unknown> {
+  return { ...filterBody(p, now), limit: countLimit(p) };
+}
+
 /** The body of `POST /api/flow-runs/filter` for the page `p` shows. */
 export function pageBody(p: FlowRunListParams, now = Date.now()): Record<string, unknown> {
   return { ...filterBody(p, now), sort: p.sort, limit: p.size, offset: (p.page - 1) * p.size };

@@ -19,9 +19,10 @@ import { RequestStatus } from '../shared/request-status';
 import { StateBadge } from '../shared/state-badge';
 import { STATE_ORDER } from '../shared/state-colors';
 import {
+  countBody,
+  countLimit,
   DEFAULT_PARAMS,
   type FlowRunListParams,
-  filterBody,
   hasFilters,
   PAGE_SIZES,
   pageBody,
@@ -56,7 +57,8 @@ export class FlowRunsList {
   protected readonly filtered = computed(() => hasFilters(this.params()));
 
   protected readonly runs = query(() => this.api.filterFlowRuns(pageBody(this.params())));
-  protected readonly total = query(() => this.api.countFlowRuns(filterBody(this.params())));
+  protected readonly total = query(() => this.api.countFlowRuns(countBody(this.params())));
+  protected readonly countLimit = computed(() => countLimit(this.params()));
   protected readonly flows = query(() => this.api.filterFlows({ sort: 'NAME_ASC', limit: 200 }));
   protected readonly deployments = query(() => this.api.filterDeployments({ sort: 'NAME_ASC', limit: 200 }));
 

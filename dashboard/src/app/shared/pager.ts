@@ -1,4 +1,7 @@
-/** Previous/next paging of a server-side list: "51–75 of 1,204". */
+/**
+ * Previous/next paging of a server-side list: "51–75 of 1,204". With `countLimit` (the `limit` the
+ * total was counted with), a total that reached it is a lower bound: "51–75 of 10,000+".
+ */
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 
 @Component({
@@ -19,8 +22,14 @@ export class Pager {
   readonly page = input(1);
   readonly pageSize = input(25);
   readonly total = input<number | undefined>(undefined);
+  readonly countLimit = input<number | undefined>(undefined);
   readonly pageChange = output<number>();
 
+  /** The total is a lower bound: counting stopped at `countLimit`. */
+  private readonly more = computed(() => {
+    const limit = this.countLimit();
+    return limit !== undefined && (this.total() ?? 0) >= limit;
+  });
   protected readonly pages = computed(() => Math.max(1, Math.ceil((this.total() ?? 0) / this.pageSize())));
   protected readonly range = computed(() => {
     const total = this.total();
@@ -28,6 +37,7 @@ export class Pager {
     if (total === 0) return '0 results';
     const first = (this.page() - 1) * this.pageSize() + 1;
     const last = Math.min(total, this.page() * this.pageSize());
-    return `${first.toLocaleString('en')}–${last.toLocaleString('en')} of ${total.toLocaleString('en')}`;
+    const of = this.more() ? `${(this.countLimit()! - 1).toLocaleString('en')}+` : total.toLocaleString('en');
+    return `${first.toLocaleString('en')}–${last.toLocaleString('en')} of ${of}`;
   });
 }

@@ -1,5 +1,5 @@
 import { IdParamsDto } from '../../schemas/dto/common.dto';
-import { FlowRunFilterDto, FlowRunFiltersDto, FlowRunHistoryDto } from '../../schemas/dto/filters.dto';
+import { FlowRunCountDto, FlowRunFilterDto, FlowRunHistoryDto } from '../../schemas/dto/filters.dto';
 import { FlowRunCreateDto, FlowRunUpdateDto } from '../../schemas/dto/flow-run.dto';
 import { FlowRunInputCreateDto, FlowRunInputParamsDto, FlowRunResumeDto } from '../../schemas/dto/flow-run-input.dto';
 import { SetStateDto } from '../../schemas/dto/state.dto';
@@ -40,8 +40,10 @@ export function flowRunsRoutes({ runs, flowRuns, flowRunInputs }: Services): Any
       path: '/flow-runs/count',
       summary: 'Count flow runs',
       tag,
-      body: FlowRunFiltersDto,
-      responses: { 200: { description: 'The number of matching flow runs', schema: 'Count' } },
+      body: FlowRunCountDto,
+      responses: {
+        200: { description: 'The number of matching flow runs (at most `limit`, when given)', schema: 'Count' },
+      },
       handler: async ({ body }) => ({ status: 200, body: await runs.count('flow', body) }),
     }),
     defineRoute({

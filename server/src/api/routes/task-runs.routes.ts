@@ -1,5 +1,5 @@
 import { IdParamsDto } from '../../schemas/dto/common.dto';
-import { TaskRunFilterDto, TaskRunFiltersDto } from '../../schemas/dto/filters.dto';
+import { TaskRunCountDto, TaskRunFilterDto } from '../../schemas/dto/filters.dto';
 import { SetStateDto } from '../../schemas/dto/state.dto';
 import { MAX_TASK_RUN_BATCH, TaskRunBatchOperationDto, TaskRunCreateDto } from '../../schemas/dto/task-run.dto';
 import { ValidationFailedError } from '../../schemas/errors';
@@ -75,8 +75,10 @@ export function taskRunsRoutes({ runs, taskRuns }: Services): AnyRoute[] {
       path: '/task-runs/count',
       summary: 'Count task runs',
       tag,
-      body: TaskRunFiltersDto,
-      responses: { 200: { description: 'The number of matching task runs', schema: 'Count' } },
+      body: TaskRunCountDto,
+      responses: {
+        200: { description: 'The number of matching task runs (at most `limit`, when given)', schema: 'Count' },
+      },
       handler: async ({ body }) => ({ status: 200, body: await runs.count('task', body) }),
     }),
     defineRoute({

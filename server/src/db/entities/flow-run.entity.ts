@@ -4,15 +4,27 @@ import { DeploymentEntity } from './deployment.entity';
 import { FlowEntity } from './flow.entity';
 import { RunColumns } from './run-columns';
 
+/**
+ * The indexes marked `synchronize: false` are written by hand in the migrations (DashboardIndexes),
+ * because TypeORM cannot declare their order: each list filter the dashboard offers is followed by the
+ * default sort, `(stateType | stateName | flowId | deploymentId, expectedStartTime, id)`, and on
+ * PostgreSQL the sort columns are `DESC NULLS LAST` (an ASC index read backwards is DESC NULLS FIRST
+ * there, which does not serve the API's `… DESC NULLS LAST, id DESC`): `startTime` and `endTime` too,
+ * plus `ix_flow_run_expected_start_time_desc` for the unfiltered default sort, which SQLite serves
+ * from the ASC index read backwards.
+ */
 @Entity('flow_run')
 @Index('uq_flow_run_idempotency', ['flowId', 'idempotencyKey'], { unique: true })
 @Index('ix_flow_run_updated', ['updated'])
 @Index('ix_flow_run_name', ['name'])
-@Index('ix_flow_run_state_type', ['stateType'])
+@Index('ix_flow_run_state_type', { synchronize: false })
+@Index('ix_flow_run_state_name', { synchronize: false })
+@Index('ix_flow_run_flow', { synchronize: false })
+@Index('ix_flow_run_deployment', { synchronize: false })
 @Index('ix_flow_run_expected_start_time', ['expectedStartTime'])
 @Index('ix_flow_run_next_scheduled_start_time', ['nextScheduledStartTime'])
-@Index('ix_flow_run_start_time', ['startTime'])
-@Index('ix_flow_run_end_time', ['endTime'])
+@Index('ix_flow_run_start_time', { synchronize: false })
+@Index('ix_flow_run_end_time', { synchronize: false })
 @Index('ix_flow_run_queue_scheduled', ['workQueueId', 'nextScheduledStartTime'])
 export class FlowRunEntity extends RunColumns {
   @UuidColumn()
@@ -37,7 +49,6 @@ export class FlowRunEntity extends RunColumns {
   parentTaskRunId: string | null;
 
   @UuidColumn({ nullable: true })
-  @Index('ix_flow_run_deployment')
   deploymentId: string | null;
 
   @ManyToOne(() => DeploymentEntity, { onDelete: 'SET NULL', nullable: true })

@@ -164,6 +164,18 @@ export class FlowRunFilterDto extends FlowRunFiltersDto {
   @IsOptional() @IsInt() @Min(0) @Max(10_000_000) offset?: number;
 }
 
+/** The most a count counts when asked to stop early (`limit` of a count). */
+export const MAX_COUNT_LIMIT = 10_000_000;
+
+/**
+ * A flow-run count. With `limit`, counting stops there: the answer is min(matching runs, limit), so a
+ * count over a large database costs at most `limit` rows (the dashboard asks for 10,001 and shows
+ * "10,000+").
+ */
+export class FlowRunCountDto extends FlowRunFiltersDto {
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_COUNT_LIMIT) limit?: number;
+}
+
 export class FlowRunHistoryDto extends FlowRunFiltersDto {
   @IsISO8601({ strict: true }) historyStart: string;
   @IsISO8601({ strict: true }) historyEnd: string;
@@ -174,6 +186,11 @@ export class TaskRunFiltersDto {
   @IsOptional() @Nested(() => FlowFilter) flows?: FlowFilter;
   @IsOptional() @Nested(() => FlowRunFilter) flowRuns?: FlowRunFilter;
   @IsOptional() @Nested(() => TaskRunFilter) taskRuns?: TaskRunFilter;
+}
+
+/** A task-run count; `limit` as in FlowRunCountDto. */
+export class TaskRunCountDto extends TaskRunFiltersDto {
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_COUNT_LIMIT) limit?: number;
 }
 
 export class TaskRunFilterDto extends TaskRunFiltersDto {
