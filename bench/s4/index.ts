@@ -114,8 +114,13 @@ async function runRepeat(options: S4Options, dialect: BenchDialect): Promise<Par
       home: database.home,
       nodeArgs: options.serverNodeArgs,
       // The bench clients drive runs without flow-run processes, so they send no heartbeats: a long
-      // interval keeps the crashed-run service from crashing runs a slow (loaded) phase left RUNNING.
-      env: { RIGEL_HEARTBEAT_INTERVAL_SECONDS: '3600', ...options.serverEnv },
+      // interval keeps the crashed-run service from crashing runs a slow (loaded) phase left RUNNING,
+      // and a long lateness keeps the late-runs service off runs created SCHEDULED before a phase.
+      env: {
+        RIGEL_HEARTBEAT_INTERVAL_SECONDS: '3600',
+        RIGEL_SERVICES_LATE_RUNS_AFTER_SECONDS: '3600',
+        ...options.serverEnv,
+      },
     });
     const client = new JsonClient(server.apiUrl);
     const checkDb = await Database.open({ url: database.url, migrate: false });
