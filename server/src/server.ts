@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, type AppOptions } from './app';
+import { createRequestListener, type AppOptions } from './app';
 import { attachEvents, type EventsEndpoint } from './api/events';
 import { Database } from './db/database';
 import type { Clock } from './orchestration/clock';
@@ -22,7 +22,10 @@ import { loadSettings, type Settings } from './settings';
 
 export interface ServerOptions extends AppOptions {
   settings?: Settings;
-  /** An already-open database (specs); otherwise `settings.databaseUrl` is opened and migrated. */
+  /**
+   * An already-open database (specs); otherwise `settings.databaseUrl` is opened and migrated. While the
+   * server runs, its SQLite writes are collected per I/O phase (`Database.collectWrites`).
+   */
   db?: Database;
   clock?: Clock;
   random?: () => number;
@@ -49,9 +52,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const ownsDb = !options.db;
   const db =
     options.db ?? (await Database.open({ url: settings.databaseUrl, busyTimeoutMs: settings.sqliteBusyTimeoutMs }));
+  const collectedWrites = db.collectWrites;
+  db.collectWrites = true;
   const services = createServices(db, { settings, clock: options.clock, random: options.random });
-  const app = createApp(services, options);
-  const http = createServer(app);
+  const http = createServer(createRequestListener(services, options));
   http.keepAliveTimeout = 65_000;
   const feed = new ChangeFeed(
     db,
@@ -93,6 +97,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await new Promise<void>((resolve) => http.close(() => resolve()));
       services.events.complete();
       if (ownsDb) await db.close();
+      else db.collectWrites = collectedWrites;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Database } from '@rigel/server';
 import { freshDatabase, isPostgres } from '../../support/database';
 
 describe('Database.transaction (grouped commits on SQLite)', () => {
@@ -57,6 +58,46 @@ describe('Database.transaction (grouped commits on SQLite)', () => {
         { key: 'dup' },
         { key: 'other' },
       ]);
+    });
+  });
+
+  describe('collectWrites (what a server turns on)', () => {
+    /** The order in which ten transactions begun at once ran, around a setImmediate queued before them. */
+    async function order(db: Database): Promise<string[]> {
+      const seen: string[] = [];
+      setImmediate(() => seen.push('end of the I/O phase'));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          db.transaction(async (tx) => {
+            seen.push(`tx${i}`);
+            await tx.execute(insert(`c${i}`));
+          }),
+        ),
+      );
+      return seen;
+    }
+
+    afterEach(async () => {
+      (await freshDatabase()).collectWrites = false;
+    });
+
+    it('begins the transactions of one turn of the event loop together, after its I/O phase', async () => {
+      const db = await freshDatabase();
+      db.collectWrites = true;
+      const seen = await order(db);
+      // PostgreSQL has no write groups: the flag changes nothing there.
+      if (!isPostgres()) expect(seen[0]).to.equal('end of the I/O phase');
+      expect(seen.filter((s) => s.startsWith('tx'))).to.have.length(10);
+      expect(await db.query(`SELECT COUNT(*) AS n FROM "result"`)).to.deep.equal([{ n: isPostgres() ? '10' : 10 }]);
+    });
+
+    it('without it, begins the first transaction at once', async () => {
+      const db = await freshDatabase();
+      const seen = await order(db);
+      // (PostgreSQL waits for a pooled connection first, so there the I/O phase always ends first.)
+      if (!isPostgres()) expect(seen[0]).to.equal('tx0');
+      expect(seen.filter((s) => s.startsWith('tx'))).to.have.length(10);
+      expect(await db.query(`SELECT COUNT(*) AS n FROM "result"`)).to.deep.equal([{ n: isPostgres() ? '10' : 10 }]);
     });
   });
 });
