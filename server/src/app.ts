@@ -1,13 +1,17 @@
 /**
- * createApp(services): the Express application without listen() — the REST API under /api, the
- * OpenAPI document and interactive docs, and the dashboard (or a landing page until it is built).
+ * createRequestListener(services): what the HTTP server calls for every request — the fast lane for the
+ * SDK's per-task routes (fast-lane.ts), and for everything else the Express application: the REST API
+ * under /api, the OpenAPI document and interactive docs, and the dashboard (or a landing page until it
+ * is built).
  */
 import { existsSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { errorHandler } from './api/errors';
-import { apiKeyGuard, jsonBody, rateLimit } from './api/middleware';
+import { createFastLane } from './api/fast-lane';
+import { jsonBody, RequestGuards } from './api/middleware';
 import { buildOpenApiDocument } from './api/openapi';
 import { mountRoutes, type AnyRoute } from './api/route';
 import { allRoutes } from './api/routes';
@@ -34,32 +38,47 @@ a{color:#4f46e5}code{background:#f3f4f6;padding:.1rem .3rem;border-radius:4px}</
 }
 
 /**
- * The routes the SDK calls for every task run (create and start, propose a state, both batched) are
- * mounted first: Express tries the routes one by one, and these are most of the traffic. No other
- * route matches their paths, so the order changes nothing else (the OpenAPI document keeps its order).
+ * The routes the SDK calls for every task run (create and start, propose a state, both batched), every
+ * flow run's state proposals and the log batches: answered by the fast lane when the request is plain.
  */
-const HOT_ROUTES = new Set(['post /task-runs', 'post /task-runs/batch', 'post /task-runs/:id/set-state']);
+export const HOT_ROUTES: ReadonlySet<string> = new Set([
+  'post /task-runs',
+  'post /task-runs/batch',
+  'post /task-runs/:id/set-state',
+  'post /flow-runs/:id/set-state',
+  'post /logs',
+]);
 
-function hotRoutesFirst(routes: AnyRoute[]): AnyRoute[] {
-  const hot = (route: AnyRoute) => HOT_ROUTES.has(`${route.method} ${route.path}`);
-  return [...routes.filter(hot), ...routes.filter((route) => !hot(route))];
+export function createRequestListener(services: Services, options: AppOptions = {}): RequestListener {
+  const log = options.log ?? ((message, error) => console.error(`[rigel] ${message}`, error ?? ''));
+  const guards = new RequestGuards(services.settings.rateLimitPerSecond, services.settings.apiKey);
+  const routes = allRoutes(services);
+  const app = createApp(services, routes, guards, log, options);
+  const hot = routes.filter((route) => HOT_ROUTES.has(`${route.method} ${route.path}`));
+  const fastLane = createFastLane(hot, guards, services.settings.bodyLimitBytes, log);
+  return (req, res) => {
+    if (!fastLane(req, res)) app(req, res);
+  };
 }
 
-export function createApp(services: Services, options: AppOptions = {}): Express {
-  const log = options.log ?? ((message, error) => console.error(`[rigel] ${message}`, error ?? ''));
+function createApp(
+  services: Services,
+  routes: AnyRoute[],
+  guards: RequestGuards,
+  log: (message: string, error: unknown) => void,
+  options: AppOptions,
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
 
-  const routes = allRoutes(services);
   const openapi = buildOpenApiDocument(routes, RIGEL_VERSION);
 
   const api = express.Router();
-  api.use(rateLimit(services.settings.rateLimitPerSecond));
-  api.use(apiKeyGuard(services.settings.apiKey));
+  api.use(guards.middleware());
   api.use(jsonBody(services.settings.bodyLimitBytes));
   api.get('/openapi.json', (_req, res) => void res.json(openapi));
-  api.use(mountRoutes(hotRoutesFirst(routes)));
+  api.use(mountRoutes(routes));
   api.use((req, _res, next) => next(new RigelError('NOT_FOUND', `No route ${req.method} /api${req.path}; see /docs`)));
   app.use('/api', api);
 

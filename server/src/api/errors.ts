@@ -65,13 +65,23 @@ export function toRigelError(error: unknown): { status: number; error: RigelErro
   return { status: 500, error: new RigelError('INTERNAL', 'Internal server error') };
 }
 
+/** The answer to a failed request: status, extra headers and the `{ error }` body; logs unexpected errors. */
+export function errorAnswer(
+  error: unknown,
+  log: (message: string, error: unknown) => void,
+): { status: number; headers: Record<string, string>; body: object } {
+  const { status, error: rigelError } = toRigelError(error);
+  if (status >= 500 && status !== 503) log('unexpected error while handling a request', error);
+  const headers: Record<string, string> = {};
+  if (rigelError instanceof RateLimitedError) headers['Retry-After'] = String(rigelError.retryAfterSeconds);
+  if (status === 503) headers['Retry-After'] = '2';
+  return { status, headers, body: rigelError.toBody() };
+}
+
 export function errorHandler(log: (message: string, error: unknown) => void) {
   return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(error);
-    const { status, error: rigelError } = toRigelError(error);
-    if (status >= 500 && status !== 503) log('unexpected error while handling a request', error);
-    if (rigelError instanceof RateLimitedError) res.setHeader('Retry-After', String(rigelError.retryAfterSeconds));
-    if (status === 503) res.setHeader('Retry-After', '2');
-    res.status(status).json(rigelError.toBody());
+    const { status, headers, body } = errorAnswer(error, log);
+    res.set(headers).status(status).json(body);
   };
 }

@@ -3,6 +3,7 @@
  * (body, query, params) and describes the route in the OpenAPI document. A handler receives validated
  * values and returns `{ status, body }`; errors are thrown and mapped in errors.ts.
  */
+import type { ServerResponse } from 'node:http';
 import type { ClassConstructor } from 'class-transformer';
 import { Router, type Request, type Response } from 'express';
 import { validateDto, validateDtoArray } from './validation';
@@ -22,7 +23,7 @@ export interface RouteDefinition<B, Q, P> {
   query?: ClassConstructor<Q & object>;
   params?: ClassConstructor<P & object>;
   responses: Record<number, ResponseShape>;
-  handler: (input: { body: B; query: Q; params: P; req: Request }) => Promise<{ status: number; body?: unknown }>;
+  handler: (input: { body: B; query: Q; params: P }) => Promise<{ status: number; body?: unknown }>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,18 +35,29 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(
   return route;
 }
 
-async function validatedBody(route: AnyRoute, req: Request): Promise<unknown> {
+async function validatedBody(route: AnyRoute, body: unknown): Promise<unknown> {
   const spec = route.body;
   if (!spec) return undefined;
-  if ('arrayOf' in spec) return validateDtoArray(spec.arrayOf, req.body, spec.maxItems);
-  return validateDto(spec, req.body, 'body');
+  if ('arrayOf' in spec) return validateDtoArray(spec.arrayOf, body, spec.maxItems);
+  return validateDto(spec, body, 'body');
+}
+
+/** Validates a request's parts as `route` declares them and calls its handler. */
+export async function answerRoute(
+  route: AnyRoute,
+  request: { params: object; query: unknown; body: unknown },
+): Promise<{ status: number; body?: unknown }> {
+  const params = route.params ? await validateDto(route.params, { ...request.params }, 'params') : undefined;
+  const query = route.query ? await validateDto(route.query, { ...(request.query as object) }, 'query') : undefined;
+  const body = await validatedBody(route, request.body);
+  return route.handler({ body, query, params });
 }
 
 /**
  * A JSON answer to a write (POST/PATCH/PUT/DELETE). Conditional requests apply only to GET and HEAD,
  * so unlike `res.json` this skips the ETag (a hash of every body) and the freshness check.
  */
-function sendWriteResult(res: Response, status: number, body: unknown): void {
+export function sendWriteResult(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
@@ -58,10 +70,11 @@ export function mountRoutes(routes: readonly AnyRoute[]): Router {
   const router = Router();
   for (const route of routes) {
     router[route.method](route.path, async (req: Request, res: Response) => {
-      const params = route.params ? await validateDto(route.params, { ...req.params }, 'params') : undefined;
-      const query = route.query ? await validateDto(route.query, { ...req.query }, 'query') : undefined;
-      const body = await validatedBody(route, req);
-      const { status, body: responseBody } = await route.handler({ body, query, params, req });
+      const { status, body: responseBody } = await answerRoute(route, {
+        params: req.params,
+        query: req.query,
+        body: req.body,
+      });
       if (responseBody === undefined) res.status(status).end();
       else if (route.method === 'get') res.status(status).json(responseBody);
       else sendWriteResult(res, status, responseBody);
