@@ -22,6 +22,7 @@ import { ObjectNotFoundError } from '../schemas/errors';
 import type { OrchestrationDecision, OrchestrationResult, RunKind, State } from '../schemas/states';
 import { flowRunOrder, taskRunOrder, Where } from './filters';
 import { RUN_LABEL, type OrchestrationService } from './orchestration.service';
+import { FlowRunSearch } from './run-search';
 import { runToApi, stateToApi, type ApiRun } from './serializers';
 
 const TABLE: Record<RunKind, { run: string; state: string; fk: string; alias: string }> = {
@@ -42,11 +43,15 @@ export function runWithStateSelect(kind: RunKind): string {
 const MAX_RESOLVED_FLOWS = 100;
 
 export class RunsService {
+  private readonly search: FlowRunSearch;
+
   constructor(
     readonly db: Database,
     readonly orchestration: OrchestrationService,
     readonly clock: Clock,
-  ) {}
+  ) {
+    this.search = new FlowRunSearch(db);
+  }
 
   /** Splits a joined row into the run and its state, decoded. */
   decodeRunWithState(kind: RunKind, row: Row): { run: RunRecord; state: StateRecord | null } {
@@ -77,7 +82,9 @@ export class RunsService {
     const where = new Where(this.db.dialect, this.db.codec);
     if (kind === 'task') return where.taskRunFilters(dto as TaskRunFiltersDto);
     const flowRuns = dto as FlowRunFiltersDto;
-    return where.flowRunFilters(flowRuns, flowRuns.flows ? await this.flowIdsOf(flowRuns.flows) : null);
+    where.flowRunFilters(flowRuns, flowRuns.flows ? await this.flowIdsOf(flowRuns.flows) : null);
+    await this.search.narrow(where, flowRuns.flowRuns);
+    return where;
   }
 
   /**
