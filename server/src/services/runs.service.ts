@@ -42,6 +42,9 @@ export function runWithStateSelect(kind: RunKind): string {
 /** A `flows` filter matching at most this many flows is resolved to their ids first (see `flowIdsOf`). */
 const MAX_RESOLVED_FLOWS = 100;
 
+/** A flow-run page of up to this many state types is merged from one index range per type on SQLite. */
+const MAX_MERGED_STATE_TYPES = 10;
+
 export class RunsService {
   private readonly search: FlowRunSearch;
 
@@ -103,15 +106,53 @@ export class RunsService {
   }
 
   async filter(kind: RunKind, dto: FlowRunFilterDto | TaskRunFilterDto): Promise<ApiRun[]> {
+    const limit = dto.limit ?? DEFAULT_LIMIT;
+    const offset = dto.offset ?? 0;
+    const merged = kind === 'flow' ? await this.mergedStatePages(dto as FlowRunFilterDto, limit, offset) : null;
+    if (merged) return merged;
     const where = await this.where(kind, dto);
     const order =
       kind === 'flow' ? flowRunOrder((dto as FlowRunFilterDto).sort) : taskRunOrder((dto as TaskRunFilterDto).sort);
     const rows = await this.db.queryUnprepared(
       `${runWithStateSelect(kind)} WHERE ${where.sql()} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      [...where.params, dto.limit ?? DEFAULT_LIMIT, dto.offset ?? 0],
+      [...where.params, limit, offset],
     );
     const now = this.clock();
     return rows.map((row) => this.toApi(kind, row, now));
+  }
+
+  /**
+   * SQLite, a flow-run page of several state types in expected-start-time order: SQLite cannot merge
+   * the `(stateType, expectedStartTime, id)` index ranges of the types in order, so `stateType IN (…)`
+   * sorts every run of those types (0.2 s for Failed + Crashed over 1,000,000 runs). Each type's first
+   * `offset + limit` runs are read in index order instead, and the page is cut from their union.
+   * Null when this does not apply (PostgreSQL merges the ranges itself).
+   */
+  private async mergedStatePages(dto: FlowRunFilterDto, limit: number, offset: number): Promise<ApiRun[] | null> {
+    const types = dto.flowRuns?.state?.type?.any;
+    const sort = dto.sort ?? 'ID_DESC';
+    if (this.db.dialect !== 'sqlite' || !types || types.length < 2 || types.length > MAX_MERGED_STATE_TYPES)
+      return null;
+    if (sort !== 'EXPECTED_START_TIME_DESC' && sort !== 'EXPECTED_START_TIME_ASC') return null;
+    const order = flowRunOrder(sort);
+    const branches: string[] = [];
+    const params: unknown[] = [];
+    for (const type of new Set(types)) {
+      const state = { ...dto.flowRuns!.state, type: { ...dto.flowRuns!.state!.type, any: [type] } };
+      const where = await this.where('flow', { ...dto, flowRuns: { ...dto.flowRuns, state } });
+      branches.push(
+        `SELECT * FROM (SELECT r."id", r."expectedStartTime" FROM "flow_run" r WHERE ${where.sql()} ORDER BY ${order} LIMIT ?)`,
+      );
+      params.push(...where.params, offset + limit);
+    }
+    const rows = await this.db.queryUnprepared(
+      `${runWithStateSelect('flow')} WHERE r."id" IN (
+         SELECT r."id" FROM (${branches.join(' UNION ALL ')}) r ORDER BY ${order} LIMIT ? OFFSET ?
+       ) ORDER BY ${order}`,
+      [...params, limit, offset],
+    );
+    const now = this.clock();
+    return rows.map((row) => this.toApi('flow', row, now));
   }
 
   /** Matching runs; with `limit`, at most that many (counting stops there, so the cost is bounded). */
