@@ -22,7 +22,7 @@ import { ObjectNotFoundError } from '../schemas/errors';
 import type { OrchestrationDecision, OrchestrationResult, RunKind, State } from '../schemas/states';
 import { flowRunOrder, taskRunOrder, Where } from './filters';
 import { RUN_LABEL, type OrchestrationService } from './orchestration.service';
-import { FlowRunSearch } from './run-search';
+import { FlowRunSearch, type SearchUse } from './run-search';
 import { runToApi, stateToApi, type ApiRun } from './serializers';
 
 const TABLE: Record<RunKind, { run: string; state: string; fk: string; alias: string }> = {
@@ -81,12 +81,17 @@ export class RunsService {
     return this.toApi(kind, rows[0]);
   }
 
-  private async where(kind: RunKind, dto: FlowRunFiltersDto | TaskRunFiltersDto): Promise<Where> {
+  /** `use`: what the query reads (a page of `offset + limit` in an indexed order, or a count). */
+  private async where(
+    kind: RunKind,
+    dto: FlowRunFiltersDto | TaskRunFiltersDto,
+    use: SearchUse = 'count',
+  ): Promise<Where> {
     const where = new Where(this.db.dialect, this.db.codec);
     if (kind === 'task') return where.taskRunFilters(dto as TaskRunFiltersDto);
     const flowRuns = dto as FlowRunFiltersDto;
     where.flowRunFilters(flowRuns, flowRuns.flows ? await this.flowIdsOf(flowRuns.flows) : null);
-    await this.search.narrow(where, flowRuns.flowRuns);
+    await this.search.narrow(where, flowRuns.flowRuns, use);
     return where;
   }
 
@@ -110,7 +115,7 @@ export class RunsService {
     const offset = dto.offset ?? 0;
     const merged = kind === 'flow' ? await this.mergedStatePages(dto as FlowRunFilterDto, limit, offset) : null;
     if (merged) return merged;
-    const where = await this.where(kind, dto);
+    const where = await this.where(kind, dto, { page: offset + limit });
     const order =
       kind === 'flow' ? flowRunOrder((dto as FlowRunFilterDto).sort) : taskRunOrder((dto as TaskRunFilterDto).sort);
     const rows = await this.db.queryUnprepared(
@@ -139,7 +144,11 @@ export class RunsService {
     const params: unknown[] = [];
     for (const type of new Set(types)) {
       const state = { ...dto.flowRuns!.state, type: { ...dto.flowRuns!.state!.type, any: [type] } };
-      const where = await this.where('flow', { ...dto, flowRuns: { ...dto.flowRuns, state } });
+      const where = await this.where(
+        'flow',
+        { ...dto, flowRuns: { ...dto.flowRuns, state } },
+        { page: offset + limit },
+      );
       branches.push(
         `SELECT * FROM (SELECT r."id", r."expectedStartTime" FROM "flow_run" r WHERE ${where.sql()} ORDER BY ${order} LIMIT ?)`,
       );

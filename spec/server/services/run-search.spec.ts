@@ -9,7 +9,7 @@ describe('FlowRunSearch', () => {
   let h: Harness;
   before(async () => {
     h = await harness();
-    for (const name of ['otter-1', 'otter-2', 'Otter-3', 'beaver', 'ot']) await h.createFlowRun({ name });
+    for (const name of ['otter-1', 'otter-2', 'Otter-3', 'beaver', 'ot', `it's "50%_off"`, 'Ötter-Über']) await h.createFlowRun({ name });
     for (const tags of [['common'], ['common'], ['common', 'rare'], []])
       await h.createFlowRun({ name: 'tagged', tags });
   });
@@ -18,7 +18,7 @@ describe('FlowRunSearch', () => {
   async function run(search: FlowRunSearch, flowRuns: FlowRunFilter) {
     const where = new Where(h.db.dialect, h.db.codec).flowRunFilters({ flowRuns });
     const before = where.clauses.length;
-    await search.narrow(where, flowRuns);
+    await search.narrow(where, flowRuns, 'count');
     const rows = await h.db.query<{ name: string }>(
       `SELECT r."name" FROM "flow_run" r WHERE ${where.sql()} ORDER BY r."name", r."id"`,
       where.params,
@@ -29,6 +29,10 @@ describe('FlowRunSearch', () => {
   const cases: [FlowRunFilter, string[]][] = [
     [{ name: { like: 'otter' } }, ['Otter-3', 'otter-1', 'otter-2']],
     [{ name: { like: 'TER-1' } }, ['otter-1']],
+    [{ name: { like: `s "50%_` } }, [`it's "50%_off"`]],
+    [{ name: { like: '0%_o' } }, [`it's "50%_off"`]],
+    [{ name: { like: '50_' } }, []],
+    [{ name: { like: 'Ötter-Ü' } }, ['Ötter-Über']],
     [{ tags: { all: ['rare'] } }, ['tagged']],
     [{ tags: { all: ['common'] } }, ['tagged', 'tagged', 'tagged']],
     [{ tags: { any: ['rare', 'none'] } }, ['tagged']],
@@ -36,8 +40,8 @@ describe('FlowRunSearch', () => {
 
   for (const [filter, expected] of cases) {
     it(`answers ${JSON.stringify(filter)} the same from the index and without it`, async () => {
-      const indexed = await run(new FlowRunSearch(h.db), filter);
-      const scanned = await run(new FlowRunSearch(h.db, 1), filter);
+      const indexed = await run(new FlowRunSearch(h.db, 100), filter);
+      const scanned = await run(new FlowRunSearch(h.db, 0), filter);
       expect(indexed.names).to.deep.equal(expected);
       expect(scanned.names).to.deep.equal(expected);
       // SQLite narrows through its index tables when few runs match; PostgreSQL's GIN indexes need no clause.
@@ -47,7 +51,7 @@ describe('FlowRunSearch', () => {
   }
 
   it('reads the runs when the search is under 3 characters', async () => {
-    const { names, narrowed } = await run(new FlowRunSearch(h.db), { name: { like: 'ot' } });
+    const { names, narrowed } = await run(new FlowRunSearch(h.db, 100), { name: { like: 'ot' } });
     expect(names).to.deep.equal(['Otter-3', 'ot', 'otter-1', 'otter-2']);
     expect(narrowed).to.equal(0);
   });
