@@ -118,9 +118,17 @@ export class RunsService {
     const where = await this.where(kind, dto, { page: offset + limit });
     const order =
       kind === 'flow' ? flowRunOrder((dto as FlowRunFilterDto).sort) : taskRunOrder((dto as TaskRunFilterDto).sort);
+    const { run, alias } = TABLE[kind];
+    // Past the first page, the skipped rows are found without their states (an index-only scan where
+    // the filter's index covers the sort), and only the page's rows are joined to theirs: page 200 of a
+    // state joined 5,000 states to return 25.
     const rows = await this.db.queryUnprepared(
-      `${runWithStateSelect(kind)} WHERE ${where.sql()} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      [...where.params, limit, offset],
+      offset === 0
+        ? `${runWithStateSelect(kind)} WHERE ${where.sql()} ORDER BY ${order} LIMIT ?`
+        : `${runWithStateSelect(kind)} WHERE ${alias}."id" IN (
+             SELECT ${alias}."id" FROM "${run}" ${alias} WHERE ${where.sql()} ORDER BY ${order} LIMIT ? OFFSET ?
+           ) ORDER BY ${order}`,
+      offset === 0 ? [...where.params, limit] : [...where.params, limit, offset],
     );
     const now = this.clock();
     return rows.map((row) => this.toApi(kind, row, now));
