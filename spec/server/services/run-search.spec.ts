@@ -9,7 +9,8 @@ describe('FlowRunSearch', () => {
   let h: Harness;
   before(async () => {
     h = await harness();
-    for (const name of ['otter-1', 'otter-2', 'Otter-3', 'beaver', 'ot', `it's "50%_off"`, 'Ötter-Über']) await h.createFlowRun({ name });
+    for (const name of ['otter-1', 'otter-2', 'Otter-3', 'beaver', 'ot', `it's "50%_off"`, 'Ötter-Über'])
+      await h.createFlowRun({ name });
     for (const tags of [['common'], ['common'], ['common', 'rare'], []])
       await h.createFlowRun({ name: 'tagged', tags });
   });
