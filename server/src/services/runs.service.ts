@@ -22,6 +22,7 @@ import { ObjectNotFoundError } from '../schemas/errors';
 import type { OrchestrationDecision, OrchestrationResult, RunKind, State } from '../schemas/states';
 import { flowRunOrder, taskRunOrder, Where } from './filters';
 import { RUN_LABEL, type OrchestrationService } from './orchestration.service';
+import { FlowRunSearch, type SearchUse } from './run-search';
 import { runToApi, stateToApi, type ApiRun } from './serializers';
 
 const TABLE: Record<RunKind, { run: string; state: string; fk: string; alias: string }> = {
@@ -41,12 +42,19 @@ export function runWithStateSelect(kind: RunKind): string {
 /** A `flows` filter matching at most this many flows is resolved to their ids first (see `flowIdsOf`). */
 const MAX_RESOLVED_FLOWS = 100;
 
+/** A flow-run page of up to this many state types is merged from one index range per type on SQLite. */
+const MAX_MERGED_STATE_TYPES = 10;
+
 export class RunsService {
+  private readonly search: FlowRunSearch;
+
   constructor(
     readonly db: Database,
     readonly orchestration: OrchestrationService,
     readonly clock: Clock,
-  ) {}
+  ) {
+    this.search = new FlowRunSearch(db);
+  }
 
   /** Splits a joined row into the run and its state, decoded. */
   decodeRunWithState(kind: RunKind, row: Row): { run: RunRecord; state: StateRecord | null } {
@@ -73,11 +81,18 @@ export class RunsService {
     return this.toApi(kind, rows[0]);
   }
 
-  private async where(kind: RunKind, dto: FlowRunFiltersDto | TaskRunFiltersDto): Promise<Where> {
+  /** `use`: what the query reads (a page of `offset + limit` in an indexed order, or a count). */
+  private async where(
+    kind: RunKind,
+    dto: FlowRunFiltersDto | TaskRunFiltersDto,
+    use: SearchUse = 'count',
+  ): Promise<Where> {
     const where = new Where(this.db.dialect, this.db.codec);
     if (kind === 'task') return where.taskRunFilters(dto as TaskRunFiltersDto);
     const flowRuns = dto as FlowRunFiltersDto;
-    return where.flowRunFilters(flowRuns, flowRuns.flows ? await this.flowIdsOf(flowRuns.flows) : null);
+    where.flowRunFilters(flowRuns, flowRuns.flows ? await this.flowIdsOf(flowRuns.flows) : null);
+    await this.search.narrow(where, flowRuns.flowRuns, use);
+    return where;
   }
 
   /**
@@ -96,15 +111,65 @@ export class RunsService {
   }
 
   async filter(kind: RunKind, dto: FlowRunFilterDto | TaskRunFilterDto): Promise<ApiRun[]> {
-    const where = await this.where(kind, dto);
+    const limit = dto.limit ?? DEFAULT_LIMIT;
+    const offset = dto.offset ?? 0;
+    const merged = kind === 'flow' ? await this.mergedStatePages(dto as FlowRunFilterDto, limit, offset) : null;
+    if (merged) return merged;
+    const where = await this.where(kind, dto, { page: offset + limit });
     const order =
       kind === 'flow' ? flowRunOrder((dto as FlowRunFilterDto).sort) : taskRunOrder((dto as TaskRunFilterDto).sort);
+    const { run, alias } = TABLE[kind];
+    // Past the first page, the skipped rows are found without their states (an index-only scan where
+    // the filter's index covers the sort), and only the page's rows are joined to theirs: page 200 of a
+    // state joined 5,000 states to return 25.
     const rows = await this.db.queryUnprepared(
-      `${runWithStateSelect(kind)} WHERE ${where.sql()} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      [...where.params, dto.limit ?? DEFAULT_LIMIT, dto.offset ?? 0],
+      offset === 0
+        ? `${runWithStateSelect(kind)} WHERE ${where.sql()} ORDER BY ${order} LIMIT ?`
+        : `${runWithStateSelect(kind)} WHERE ${alias}."id" IN (
+             SELECT ${alias}."id" FROM "${run}" ${alias} WHERE ${where.sql()} ORDER BY ${order} LIMIT ? OFFSET ?
+           ) ORDER BY ${order}`,
+      offset === 0 ? [...where.params, limit] : [...where.params, limit, offset],
     );
     const now = this.clock();
     return rows.map((row) => this.toApi(kind, row, now));
+  }
+
+  /**
+   * SQLite, a flow-run page of several state types in expected-start-time order: SQLite cannot merge
+   * the `(stateType, expectedStartTime, id)` index ranges of the types in order, so `stateType IN (…)`
+   * sorts every run of those types (0.2 s for Failed + Crashed over 1,000,000 runs). Each type's first
+   * `offset + limit` runs are read in index order instead, and the page is cut from their union.
+   * Null when this does not apply (PostgreSQL merges the ranges itself).
+   */
+  private async mergedStatePages(dto: FlowRunFilterDto, limit: number, offset: number): Promise<ApiRun[] | null> {
+    const types = dto.flowRuns?.state?.type?.any;
+    const sort = dto.sort ?? 'ID_DESC';
+    if (this.db.dialect !== 'sqlite' || !types || types.length < 2 || types.length > MAX_MERGED_STATE_TYPES)
+      return null;
+    if (sort !== 'EXPECTED_START_TIME_DESC' && sort !== 'EXPECTED_START_TIME_ASC') return null;
+    const order = flowRunOrder(sort);
+    const branches: string[] = [];
+    const params: unknown[] = [];
+    for (const type of new Set(types)) {
+      const state = { ...dto.flowRuns!.state, type: { ...dto.flowRuns!.state!.type, any: [type] } };
+      const where = await this.where(
+        'flow',
+        { ...dto, flowRuns: { ...dto.flowRuns, state } },
+        { page: offset + limit },
+      );
+      branches.push(
+        `SELECT * FROM (SELECT r."id", r."expectedStartTime" FROM "flow_run" r WHERE ${where.sql()} ORDER BY ${order} LIMIT ?)`,
+      );
+      params.push(...where.params, offset + limit);
+    }
+    const rows = await this.db.queryUnprepared(
+      `${runWithStateSelect('flow')} WHERE r."id" IN (
+         SELECT r."id" FROM (${branches.join(' UNION ALL ')}) r ORDER BY ${order} LIMIT ? OFFSET ?
+       ) ORDER BY ${order}`,
+      [...params, limit, offset],
+    );
+    const now = this.clock();
+    return rows.map((row) => this.toApi('flow', row, now));
   }
 
   /** Matching runs; with `limit`, at most that many (counting stops there, so the cost is bounded). */

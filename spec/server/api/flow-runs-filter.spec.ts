@@ -295,3 +295,59 @@ describe('flow-run lists filtered on many flows', () => {
     expect((await server.api.post('/flow-runs/count', { flows: { name: { any: ['none'] } } })).body).to.equal(0);
   });
 });
+
+describe('flow-run list of several state types in expected-start-time order', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ fakeClock: true });
+    const fx = new Fixtures(server.api);
+    const flowId = (await fx.flow()).id;
+    // Interleaved expected start times across the types; two runs share one time (the id breaks the tie).
+    const plan: [string, number][] = [
+      ['FAILED', 10],
+      ['CRASHED', 20],
+      ['COMPLETED', 25],
+      ['FAILED', 30],
+      ['FAILED', 40],
+      ['CRASHED', 40],
+      ['CANCELLED', 45],
+      ['CRASHED', 50],
+      ['FAILED', 60],
+    ];
+    for (const [i, [type, seconds]] of plan.entries()) {
+      server.clock!.set(at(seconds));
+      await fx.flowRun({ flowId, name: `run-${i}-${type.toLowerCase()}`, state: { type } });
+    }
+  });
+  after(() => server.stop());
+
+  async function page(sort: string, types: string[], limit: number, offset: number): Promise<string[]> {
+    const res = await server.api.post('/flow-runs/filter', {
+      flowRuns: { state: { type: { any: types } } },
+      sort,
+      limit,
+      offset,
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    return (res.body as { name: string }[]).map((r) => r.name);
+  }
+
+  for (const sort of ['EXPECTED_START_TIME_DESC', 'EXPECTED_START_TIME_ASC']) {
+    it(`pages through the runs of the types in one order (${sort})`, async () => {
+      const all = await page(sort, ['FAILED', 'CRASHED', 'CANCELLED'], 100, 0);
+      const expected = ['run-0-failed', 'run-1-crashed', 'run-3-failed', 'run-4-failed', 'run-5-crashed'].concat([
+        'run-6-cancelled',
+        'run-7-crashed',
+        'run-8-failed',
+      ]);
+      expect(all).to.deep.equal(sort.endsWith('ASC') ? expected : [...expected].reverse());
+      const pages: string[] = [];
+      for (let offset = 0; offset < all.length + 3; offset += 3)
+        pages.push(...(await page(sort, ['CRASHED', 'FAILED', 'CANCELLED', 'FAILED'], 3, offset)));
+      expect(pages).to.deep.equal(all);
+      expect(await page(sort, ['FAILED', 'RUNNING'], 2, 1)).to.deep.equal(
+        all.filter((n) => n.endsWith('failed')).slice(1, 3),
+      );
+    });
+  }
+});

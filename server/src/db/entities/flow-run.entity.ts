@@ -12,6 +12,10 @@ import { RunColumns } from './run-columns';
  * there, which does not serve the API's `… DESC NULLS LAST, id DESC`): `startTime` and `endTime` too,
  * plus `ix_flow_run_expected_start_time_desc` for the unfiltered default sort, which SQLite serves
  * from the ASC index read backwards.
+ *
+ * The name search and the tag filter have their own indexes (migration SearchIndexes): on PostgreSQL
+ * GIN indexes of the name's trigrams and of the tags; on SQLite an FTS5 trigram table and a tag table
+ * that triggers keep in step (services/run-search.ts).
  */
 @Entity('flow_run')
 @Index('uq_flow_run_idempotency', ['flowId', 'idempotencyKey'], { unique: true })
@@ -26,6 +30,8 @@ import { RunColumns } from './run-columns';
 @Index('ix_flow_run_start_time', { synchronize: false })
 @Index('ix_flow_run_end_time', { synchronize: false })
 @Index('ix_flow_run_queue_scheduled', ['workQueueId', 'nextScheduledStartTime'])
+@Index('ix_flow_run_name_trigram', { synchronize: false })
+@Index('ix_flow_run_tags', { synchronize: false })
 export class FlowRunEntity extends RunColumns {
   @UuidColumn()
   flowId: string;
