@@ -75,6 +75,8 @@ function medianResult(results: PartResult[]): S4PartReport['median'] {
     rowsPerTransition: m((r) => r.rowsPerTransition),
     peakRssMb: m((r) => r.peakRssMb),
     serverCpuMsPerTransition: m((r) => r.serverCpuMsPerTransition),
+    clientCpuMsPerTransition: m((r) => r.clientCpuMsPerTransition),
+    dbCpuMsPerTransition: m((r) => r.dbCpuMsPerTransition),
     targetRate: results[0]?.targetRate === undefined ? undefined : Math.round(m((r) => r.targetRate ?? NaN)),
   };
 }

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Database } from '@rigel/server';
 import type { BenchDatabase } from '../lib/databases';
 import type { JsonClient } from '../lib/http';
+import { postgresCpuMicros } from '../lib/process-cpu';
 import type { ServerProcess } from '../lib/server';
 import { summarize, type LatencySummary } from '../lib/stats';
 import type { Status } from './api';
@@ -51,6 +52,10 @@ export interface PartResult {
   peakRssMb: number;
   /** Server CPU time (user + system) per transition: steadier than throughput on a shared machine. */
   serverCpuMsPerTransition: number;
+  /** CPU time of the bench process (the clients) per transition. */
+  clientCpuMsPerTransition: number;
+  /** PostgreSQL: CPU time of the database's processes per transition (NaN on SQLite, in the server). */
+  dbCpuMsPerTransition: number;
   /** Part c: the rate asked for. */
   targetRate?: number;
   problems: string[];
@@ -71,6 +76,8 @@ export async function measure(
 ): Promise<PartResult> {
   const rowsBefore = await ctx.database.rowsWritten(ctx.server);
   const { cpuMicros: cpuBefore } = await ctx.server.stats(); // also starts a new peak-RSS window
+  const clientCpuBefore = process.cpuUsage();
+  const dbCpuBefore = ctx.database.dialect === 'postgres' ? postgresCpuMicros() : null;
   const requestsBefore = ctx.client.requests;
   const transitionsBefore = ledger.transitions;
   const writtenBefore = ledger.written;
@@ -85,6 +92,8 @@ export async function measure(
     await ctx.server.profile('stop', file);
   }
 
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const dbCpuAfter = dbCpuBefore === null ? null : postgresCpuMicros();
   const requests = ctx.client.requests - requestsBefore;
   const { peakRssBytes, cpuMicros: cpuAfter } = await ctx.server.stats();
   const rows = (await ctx.database.rowsWritten(ctx.server)) - rowsBefore;
@@ -105,6 +114,9 @@ export async function measure(
     rowsPerTransition: rows / transitions,
     peakRssMb: peakRssBytes / 2 ** 20,
     serverCpuMsPerTransition: (cpuAfter - cpuBefore) / 1000 / transitions,
+    clientCpuMsPerTransition: (clientCpu.user + clientCpu.system) / 1000 / transitions,
+    dbCpuMsPerTransition:
+      dbCpuBefore === null || dbCpuAfter === null ? NaN : (dbCpuAfter - dbCpuBefore) / 1000 / transitions,
     targetRate: part.targetRate,
     problems,
   };
