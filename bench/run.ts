@@ -34,9 +34,32 @@ type Scenario = (typeof SCENARIOS)[number];
 
 const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/rigel_bench';
 
+const USAGE = `Usage: npm run bench -- [options]    (or: node dist/bench/run.js [options])
+
+Runs the benchmark scenarios of performance.md and prints a table per scenario; exits 1 when a
+correctness check fails, 2 on a bad option. bench/README.md explains every scenario and its numbers.
+
+  --scenario S1,S2,S3,S4,S5,S6   scenarios to run (default ${DEFAULT_SCENARIOS.join(',')}; S6 populates 1,000,000 runs)
+  --db sqlite|postgres|both      databases (default both)
+  --repeats N                    repeats per scenario; medians are reported (default 3)
+  --pg-url URL                   a PostgreSQL database the bench may use to create its own
+                                 (default $RIGEL_BENCH_DATABASE_URL or ${DEFAULT_PG_URL})
+  --json FILE                    also write every result as JSON
+  --profile-dir DIR              CPU profiles of the server per timed phase (open in Chrome DevTools)
+  -h, --help                     this text
+
+S1/S2: --tasks N (10000), --modes ephemeral,http, --client-node-args=<flags>
+S3:    --s3-runs N (1000), --s3-rate N (2), --s3-poll-interval S (1)
+S4:    --parts ${Object.keys(S4_PARTS).join(',')}, --scale N (1), --duration S (5), --rate-sqlite N, --rate-postgres N,
+       --pg-options "-c synchronous_commit=off", --server-env KEY=VALUE,…, --server-node-args=<flags>
+S5:    --deployments N (1000)
+S6:    --s6-runs N (1000000), --s6-repeats N (20), --s6-loads N (5), --s6-keep, --s6-no-browser
+`;
+
 function parseCli() {
   const { values } = parseArgs({
     options: {
+      help: { type: 'boolean', short: 'h', default: false },
       scenario: { type: 'string', default: DEFAULT_SCENARIOS.join(',') },
       tasks: { type: 'string', default: '10000' },
       modes: { type: 'string', default: 'ephemeral,http' },
@@ -65,6 +88,10 @@ function parseCli() {
       's6-no-browser': { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   const scenarios = values.scenario.toUpperCase().split(',') as Scenario[];
   for (const s of scenarios)
     if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (implemented: ${SCENARIOS.join(', ')})`);
@@ -141,8 +168,18 @@ async function runS5All(dialects: BenchDialect[], deployments: number, postgresU
   return results;
 }
 
+/** The parsed command line; a bad option prints what is wrong and the usage, and exits 2. */
+function parseCliOrExit(): ReturnType<typeof parseCli> {
+  try {
+    return parseCli();
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
-  const { json, options, scenarios, sdk, s3, s6 } = parseCli();
+  const { json, options, scenarios, sdk, s3, s6 } = parseCliOrExit();
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
   const hardware = describeHardware();
   const started = new Date().toISOString();
