@@ -44,11 +44,13 @@ export class InProcessClient implements OrchestrationClient {
   private async openDatabase(): Promise<Services> {
     const { Database } = await import('@rigel/server/db/database');
     const { createServices } = await import('@rigel/server/services');
+    const { EventBus } = await import('@rigel/server/services/events');
     const db = await Database.open({
       url: this.settings.databaseUrl,
       busyTimeoutMs: this.settings.sqliteBusyTimeoutMs,
     });
-    return createServices(db, { settings: this.settings });
+    // This process runs no change feed (that is the server's): its bus need not remember what it saw.
+    return createServices(db, { settings: this.settings, events: new EventBus(undefined, { withoutFeed: true }) });
   }
 
   async getOrCreateFlow(name: string) {

@@ -14,7 +14,11 @@ export class FlowRunContext {
   private counters = new Map<string, number>();
   /** Set when the run was found CANCELLING: the body is stopped and the run ends Cancelled. */
   cancelRequested = false;
-  /** Futures submitted in this attempt; the flow waits for all of them before it finishes. */
+  /**
+   * Futures submitted in this attempt that are still running, or whose engine failed: the flow waits
+   * for them before it finishes. A future leaves the set when its run is final (a flow may submit
+   * 100,000 tasks; the ones done need no waiting).
+   */
   readonly futures = new Set<{ settled: Promise<unknown> }>();
 
   constructor(
@@ -72,7 +76,7 @@ export interface TaskRunContext {
   signal: AbortSignal;
 }
 
-interface Scope {
+export interface Scope {
   flow?: FlowRunContext;
   task?: TaskRunContext;
   tags: readonly string[];
@@ -87,7 +91,22 @@ export function currentScope(): Scope {
 }
 
 export function runInScope<T>(scope: Partial<Scope>, fn: () => T): T {
-  return storage.run({ ...currentScope(), ...scope }, fn);
+  const outer = currentScope();
+  // Built field by field (not `{ ...outer, ...scope }`, whose objects each get a V8 map of their own).
+  return storage.run(
+    {
+      flow: 'flow' in scope ? scope.flow : outer.flow,
+      task: 'task' in scope ? scope.task : outer.task,
+      tags: scope.tags ?? outer.tags,
+      logPrints: scope.logPrints ?? outer.logPrints,
+    },
+    fn,
+  );
+}
+
+/** Runs `fn` in a scope taken earlier with currentScope() (a queued task runs in its caller's scope). */
+export function runInScopeOf<T>(scope: Scope, fn: () => T): T {
+  return storage.run(scope, fn);
 }
 
 /** What user code can see of the run it is in. */

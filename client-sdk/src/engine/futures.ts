@@ -14,18 +14,43 @@ export interface TaskOutcome<T> {
 }
 
 export class TaskFuture<T> {
+  private outcome: TaskOutcome<T> | null = null;
+  private failure: { error: unknown } | null = null;
+  /** Made only when someone waits while the run is not final, and dropped once it settles. */
+  private waiting: {
+    promise: Promise<TaskOutcome<T>>;
+    resolve: (o: TaskOutcome<T>) => void;
+    reject: (e: unknown) => void;
+  } | null = null;
+
+  /**
+   * The engine's promise of the outcome, when it has one already; the engine otherwise settles the
+   * future itself (settleFuture). A flow may hold 100,000 futures: a finished one keeps its outcome only.
+   */
+  constructor(promise?: Promise<TaskOutcome<T>>) {
+    promise?.then(
+      (outcome) => settleFuture(this, outcome),
+      (error: unknown) => failFuture(this, error),
+    );
+  }
+
   /**
    * Resolves when the task run reaches a final state; rejects only when the engine itself failed (the
    * API was lost), which the flow then reports as a crash.
    */
-  readonly settled: Promise<TaskOutcome<T>>;
-  private outcome: TaskOutcome<T> | null = null;
-
-  constructor(promise: Promise<TaskOutcome<T>>) {
-    this.settled = promise.then((outcome) => (this.outcome = outcome));
-    // Handled by the flow (it waits for every future); without this an unawaited future that fails
-    // before the body ends would be an unhandled rejection that kills the process.
-    this.settled.catch(() => undefined);
+  get settled(): Promise<TaskOutcome<T>> {
+    if (this.outcome) return Promise.resolve(this.outcome);
+    if (this.failure) return Promise.reject(this.failure.error);
+    if (!this.waiting) {
+      let resolve!: (o: TaskOutcome<T>) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<TaskOutcome<T>>((res, rej) => ((resolve = res), (reject = rej)));
+      // Whoever asked handles it; without this a waiter that stopped waiting (wait() with a timeout)
+      // would leave an unhandled rejection that kills the process.
+      promise.catch(() => undefined);
+      this.waiting = { promise, resolve, reject };
+    }
+    return this.waiting.promise;
   }
 
   /** The final state once known (null while running). */
@@ -44,10 +69,32 @@ export class TaskFuture<T> {
 
   /** Waits and returns the task's value; throws its error if it did not complete. */
   async result(): Promise<T> {
-    const outcome = await this.settled;
+    const outcome = this.outcome ?? (await this.settled);
     if (outcome.state.type === 'COMPLETED') return outcome.value as T;
     throw outcome.error ?? new Error(`Task run "${outcome.name}" ended ${outcome.state.name}`);
   }
+
+  /** @internal */
+  static settle<T>(future: TaskFuture<T>, outcome: TaskOutcome<T> | null, failure: { error: unknown } | null): void {
+    if (future.outcome || future.failure) return;
+    future.outcome = outcome;
+    future.failure = failure;
+    const waiting = future.waiting;
+    future.waiting = null;
+    if (!waiting) return;
+    if (outcome) waiting.resolve(outcome);
+    else waiting.reject(failure!.error);
+  }
+}
+
+/** The engine's side of a future: the run reached a final state. */
+export function settleFuture<T>(future: TaskFuture<T>, outcome: TaskOutcome<T>): void {
+  TaskFuture.settle(future, outcome, null);
+}
+
+/** The engine's side of a future: the engine itself failed (the API was lost). */
+export function failFuture<T>(future: TaskFuture<T>, error: unknown): void {
+  TaskFuture.settle(future, null, { error });
 }
 
 const ALLOW_FAILURE = Symbol('rigel.allowFailure');

@@ -6,12 +6,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { OrchestrationResult, State, StateProposal } from '@rigel/server';
-import type { OrchestrationClient, TaskRun } from '../client/types';
+import type { OrchestrationClient, TaskRun, TaskRunCreate } from '../client/types';
 import { RunAbortedError, UpstreamFailedError } from '../errors';
 import { ShippingLogger } from '../logging/run-logger';
 import type { TaskDefinition } from '../metadata/registry';
-import { currentScope, runInScope, type FlowRunContext, type TaskRunContext } from './context';
-import { isAllowFailure, TaskFuture, unwrapAllowFailure, type TaskOutcome } from './futures';
+import {
+  currentScope,
+  runInScope,
+  runInScopeOf,
+  type FlowRunContext,
+  type Scope,
+  type TaskRunContext,
+} from './context';
+import { failFuture, isAllowFailure, settleFuture, TaskFuture, unwrapAllowFailure, type TaskOutcome } from './futures';
 import { runHooks } from './hooks';
 import { trackRun } from './interrupts';
 import { normalizeResult, proposeState, sleep, withTransitionId } from './propose';
@@ -27,11 +34,11 @@ export interface TaskCall {
 
 interface Prepared {
   rt: Runtime;
+  /** The caller's scope (flow, tags, logPrints): a queued task runs in it when its turn comes. */
+  scope: Scope;
   flow: FlowRunContext | undefined;
   /** The flow attempt's signal at call time: when it aborts (timeout, interrupt) the task stops too. */
   flowSignal: AbortSignal | undefined;
-  tags: readonly string[];
-  logPrints: boolean;
   dynamicKey: string;
 }
 
@@ -40,14 +47,7 @@ function prepare(call: TaskCall): Prepared {
   const scope = currentScope();
   const flow = scope.flow;
   const dynamicKey = flow ? flow.nextDynamicKey(call.definition.taskKey) : randomUUID();
-  return {
-    rt: runtime(),
-    flow,
-    flowSignal: flow?.signal,
-    tags: scope.tags,
-    logPrints: scope.logPrints,
-    dynamicKey,
-  };
+  return { rt: runtime(), scope, flow, flowSignal: flow?.signal, dynamicKey };
 }
 
 /** `await this.task(x)`: runs now and resolves to the value (or throws the task's error). */
@@ -57,13 +57,35 @@ export async function callTask<T>(call: TaskCall): Promise<T> {
   throw outcome.error ?? new Error(`Task run "${outcome.name}" ended ${outcome.state.name}`);
 }
 
-/** `this.task.submit(x)`: runs through the flow's task runner; returns a future at once. */
+/**
+ * `this.task.submit(x)`: runs through the flow's task runner; returns a future at once. Until its
+ * turn comes a submitted task is only its call, its future and one queued function.
+ */
 export function submitTask<T>(call: TaskCall): TaskFuture<T> {
   const prepared = prepare(call);
-  const work = () => executeTask<T>(call, prepared);
-  const future = new TaskFuture<T>(prepared.flow ? prepared.flow.runner.run(work) : work());
-  prepared.flow?.futures.add(future);
+  const flow = prepared.flow;
+  if (!flow) return new TaskFuture<T>(executeTask<T>(call, prepared));
+  const future = new TaskFuture<T>();
+  const futures = flow.futures;
+  futures.add(future);
+  flow.runner.enqueue(() => runInScopeOf(prepared.scope, () => runSubmitted(call, prepared, future, futures)));
   return future;
+}
+
+async function runSubmitted<T>(
+  call: TaskCall,
+  prepared: Prepared,
+  future: TaskFuture<T>,
+  futures: Set<unknown>,
+): Promise<void> {
+  try {
+    const outcome = await executeTask<T>(call, prepared);
+    futures.delete(future);
+    settleFuture(future, outcome);
+  } catch (error) {
+    // Stays among the flow's futures: the flow sees the engine's failure when it waits for them.
+    failFuture(future, error);
+  }
 }
 
 interface ResolvedArgs {
@@ -113,7 +135,19 @@ function cacheKeyFor(
 }
 
 function outcomeOf<T>(run: TaskRun, state: State, extra: { value?: T; error?: unknown } = {}): TaskOutcome<T> {
-  return { state, taskRunId: run.id, name: run.name, ...extra };
+  const outcome: TaskOutcome<T> = { state, taskRunId: run.id, name: run.name };
+  if ('value' in extra) outcome.value = extra.value;
+  if ('error' in extra) outcome.error = extra.error;
+  return outcome;
+}
+
+/** Whether any argument is a future (top level, or inside an array) that must be waited for. */
+function hasFutures(args: unknown[]): boolean {
+  for (const arg of args) {
+    if (arg instanceof TaskFuture || isAllowFailure(arg)) return true;
+    if (Array.isArray(arg) && arg.some((a) => a instanceof TaskFuture || isAllowFailure(a))) return true;
+  }
+  return false;
 }
 
 async function executeTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskOutcome<T>> {
@@ -130,7 +164,9 @@ async function runTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskOutco
   const { definition } = call;
   const { rt, flow } = prepared;
   const client = rt.client;
-  const resolved = await resolveArgs(definition, call.args);
+  const resolved: ResolvedArgs = hasFutures(call.args)
+    ? await resolveArgs(definition, call.args)
+    : { args: call.args, taskInputs: {} };
   const parameters: Record<string, unknown> = {};
   definition.params.forEach((p, i) => (parameters[p.name] = resolved.args[i]));
   const { options } = definition;
@@ -139,20 +175,25 @@ async function runTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskOutco
     cacheKey && options.cacheExpiration
       ? new Date(Date.now() + options.cacheExpiration * 1000).toISOString()
       : undefined;
-  const cacheDetails = { ...(cacheKey ? { cacheKey } : {}), ...(cacheExpiration ? { cacheExpiration } : {}) };
+  // Objects here are built by setting fields, not by `{ ...a, b }` spreads (see withTransitionId).
+  const cacheDetails: { cacheKey?: string; cacheExpiration?: string } = {};
+  if (cacheKey) cacheDetails.cacheKey = cacheKey;
+  if (cacheExpiration) cacheDetails.cacheExpiration = cacheExpiration;
 
-  const first: StateProposal = resolved.upstreamFailure
-    ? { type: 'FAILED', message: resolved.upstreamFailure.message }
-    : { type: 'RUNNING', stateDetails: { ...cacheDetails, ...(options.refreshCache ? { refreshCache: true } : {}) } };
+  let first: StateProposal;
+  if (resolved.upstreamFailure) first = { type: 'FAILED', message: resolved.upstreamFailure.message };
+  else {
+    const stateDetails: StateProposal['stateDetails'] = Object.assign({}, cacheDetails);
+    if (options.refreshCache) stateDetails.refreshCache = true;
+    first = { type: 'RUNNING', stateDetails };
+  }
   const proposal = withTransitionId(first);
-  const created = await client.createTaskRun({
+  const input: TaskRunCreate = {
     flowRunId: flow?.flowRun.id,
     taskKey: definition.taskKey,
     dynamicKey: prepared.dynamicKey,
     name: renderName(options.taskRunName, parameters) ?? `${definition.name}-${prepared.dynamicKey.slice(0, 8)}`,
-    tags: [...new Set([...(options.tags ?? []), ...prepared.tags])],
-    ...(cacheKey ? { cacheKey } : {}),
-    ...(cacheExpiration ? { cacheExpiration } : {}),
+    tags: runTags(options.tags, prepared.scope.tags),
     taskVersion: definition.version,
     taskInputs: resolved.taskInputs,
     empiricalPolicy: {
@@ -161,7 +202,10 @@ async function runTask<T>(call: TaskCall, prepared: Prepared): Promise<TaskOutco
       retryJitterFactor: options.retryJitterFactor,
     },
     state: proposal,
-  });
+  };
+  if (cacheKey) input.cacheKey = cacheKey;
+  if (cacheExpiration) input.cacheExpiration = cacheExpiration;
+  const created = await client.createTaskRun(input);
   const run = created.run;
   const logger = new ShippingLogger(
     { label: `task run '${run.name}'`, name: 'rigel.task_runs', flowRunId: flow?.flowRun.id, taskRunId: run.id },
@@ -223,7 +267,11 @@ async function runAttempts<T>(
     if (state.type !== 'RUNNING')
       return outcomeOf(run, state, { error: new Error(`Task run "${run.name}" is ${state.name}`) });
 
-    run = { ...run, state, stateType: state.type, stateName: state.name, runCount: run.runCount + 1 };
+    run = Object.assign({}, run);
+    run.state = state;
+    run.stateType = state.type;
+    run.stateName = state.name;
+    run.runCount += 1;
     await runHooks(options.onRunning, { run, state }, logger);
     const controller = new AbortController();
     const context: TaskRunContext = { taskRun: run, definition, parameters, logger, signal: controller.signal };
@@ -281,6 +329,12 @@ async function runAttempts<T>(
       error: error ?? new Error('the task run did not finish'),
     });
   }
+}
+
+/** The task's own tags and those of the calling scope, each once. */
+function runTags(own: readonly string[] | undefined, scoped: readonly string[]): string[] {
+  if (!own?.length) return scoped.length ? [...new Set(scoped)] : [];
+  return [...new Set([...own, ...scoped])];
 }
 
 function abortedState(reason: string): State {

@@ -36,6 +36,8 @@ export interface Tx extends Queryable {
 const MAX_TRANSACTION_ATTEMPTS = 6;
 /** At most this many queued SQLite transactions share one commit. */
 const MAX_GROUP_COMMIT = 64;
+/** SQLite work is synchronous: after this long without an event-loop turn, the queue lets one happen. */
+const STARVED_LOOP_MS = 50;
 
 interface QueuedTransaction {
   fn: (tx: Tx) => Promise<unknown>;
@@ -55,6 +57,9 @@ export class Database {
   private readonly writeLock = new Mutex();
   private readonly sqliteQueue: QueuedTransaction[] = [];
   private sqliteDraining = false;
+  /** A setImmediate is pending since `loopMarkSince` (performance.now()); it clears this when the loop turns. */
+  private loopMarkPending = false;
+  private loopMarkSince = 0;
   private readonly sqliteStatements = new Map<string, BetterSqlite3.Statement>();
   private readonly pgStatements = new Map<string, { name: string; text: string }>();
   private checkpointer: WalCheckpointer | null = null;
@@ -270,12 +275,32 @@ export class Database {
     try {
       if (this.collectWrites) await new Promise((resolve) => setImmediate(resolve));
       while (this.sqliteQueue.length > 0) {
+        await this.letEventLoopTurn();
         const group = this.sqliteQueue.splice(0, MAX_GROUP_COMMIT);
         await this.writeLock.run(() => this.runSqliteGroup(group));
       }
     } finally {
       this.sqliteDraining = false;
     }
+  }
+
+  /**
+   * In-process (ephemeral) callers run SQLite transactions back to back as promise continuations that
+   * never give the event loop a turn: a flow of 100,000 quick tasks would starve its own timers (its
+   * heartbeat — a server sharing the file then marks the run Crashed —, log flushes) for minutes. When
+   * the loop has not turned for STARVED_LOOP_MS, the next group waits for one turn first. A server,
+   * whose requests arrive through the loop, never waits here.
+   */
+  private async letEventLoopTurn(): Promise<void> {
+    const now = performance.now();
+    if (!this.loopMarkPending) {
+      this.loopMarkPending = true;
+      this.loopMarkSince = now;
+      setImmediate(() => (this.loopMarkPending = false));
+      return;
+    }
+    if (now - this.loopMarkSince < STARVED_LOOP_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   private async runSqliteGroup(group: QueuedTransaction[]): Promise<void> {

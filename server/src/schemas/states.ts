@@ -30,9 +30,11 @@ export function isStateType(value: unknown): value is StateType {
   return typeof value === 'string' && (STATE_TYPES as readonly string[]).includes(value);
 }
 
-/** "RUNNING" → "Running": the default name of a state of that type. */
+const DEFAULT_NAMES = new Map<string, string>(STATE_TYPES.map((t) => [t, t.charAt(0) + t.slice(1).toLowerCase()]));
+
+/** "RUNNING" → "Running": the default name of a state of that type (one shared string per type). */
 export function defaultStateName(type: StateType): string {
-  return type.charAt(0) + type.slice(1).toLowerCase();
+  return DEFAULT_NAMES.get(type) ?? type.charAt(0) + type.slice(1).toLowerCase();
 }
 
 export type RunKind = 'flow' | 'task';

@@ -4,7 +4,8 @@
  * other processes wrote to the same database. The bus drops an event it has already delivered (same
  * type, id and change time — a run's `updated` is unique per change), so a change seen both locally
  * and through the feed arrives once. It remembers delivered events until the feed will never read
- * their rows again (the feed's horizon), or for a few seconds when no feed is running.
+ * their rows again (the feed's horizon), or for a few seconds when no feed is running; a bus made
+ * `withoutFeed` (the SDK's ephemeral client, which never runs a feed) remembers nothing.
  */
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
@@ -85,6 +86,14 @@ const IDLE_MEMORY_MS = 10_000;
 /** Pruning scans the memory at most this often (by the bus's clock). */
 const PRUNE_EVERY_MS = 1000;
 
+export interface EventBusOptions {
+  /**
+   * No change feed ever runs on this bus (the SDK's ephemeral client): a delivered event cannot come
+   * back, so none is remembered — with 4,000 task runs/s that memory would be ~80,000 keys.
+   */
+  withoutFeed?: boolean;
+}
+
 export class EventBus {
   /** Identifies this bus in cross-process notifications, so a process ignores its own. */
   readonly origin = randomUUID();
@@ -101,7 +110,14 @@ export class EventBus {
     return this.subject.observed;
   }
 
-  constructor(private readonly clock: Clock = systemClock) {}
+  private readonly remember: boolean;
+
+  constructor(
+    private readonly clock: Clock = systemClock,
+    options: EventBusOptions = {},
+  ) {
+    this.remember = !options.withoutFeed;
+  }
 
   /**
    * Publishes `event` unless it was already delivered; returns whether it was. `local` events were
@@ -111,8 +127,10 @@ export class EventBus {
   publish(event: RigelEvent, source: 'local' | 'feed' = 'local'): boolean {
     const key = eventKey(event.type, event.payload.id, event.occurred);
     if (this.delivered.has(key)) return false;
-    this.delivered.set(key, Date.parse(event.occurred));
-    this.maybePrune();
+    if (this.remember) {
+      this.delivered.set(key, Date.parse(event.occurred));
+      this.maybePrune();
+    }
     this.subject.next(event);
     if (source === 'local') this.localChange?.();
     return true;
@@ -128,8 +146,10 @@ export class EventBus {
    * not publish it later either, and other processes are notified.
    */
   recordLocalChange(type: RigelEventType, id: string, occurred: Date): void {
-    this.delivered.set(eventKey(type, id, occurred.toISOString()), occurred.getTime());
-    this.maybePrune();
+    if (this.remember) {
+      this.delivered.set(eventKey(type, id, occurred.toISOString()), occurred.getTime());
+      this.maybePrune();
+    }
     this.localChange?.();
   }
 

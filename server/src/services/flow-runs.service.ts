@@ -104,7 +104,8 @@ export async function proposeFirstState(
 ): Promise<{ result: OrchestrationResult; run: RunRecord; state: StateRecord | null }> {
   const known = { initialState: null, flowRun };
   const outcome = await orchestration.transition(tx, kind, run, proposal ?? { type: 'PENDING' }, {}, changes, {
-    ...known,
+    initialState: null,
+    flowRun,
     newRun,
   });
   if (outcome.written) return { result: outcome.result, run: outcome.run, state: outcome.state };

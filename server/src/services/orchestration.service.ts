@@ -80,7 +80,8 @@ export function normalizeProposal(proposal: StateProposal): ProposedState {
     type: proposal.type,
     name: proposal.name || defaultStateName(proposal.type),
     message: proposal.message ?? null,
-    stateDetails: { ...(proposal.stateDetails ?? {}) },
+    // A copy the rules may add to (Object.assign: see buildValidatedState).
+    stateDetails: Object.assign({}, proposal.stateDetails),
     data: proposal.data ?? null,
   };
 }

@@ -33,17 +33,22 @@ export class TaskRunsService {
         // The flow run is read (not just checked) because the rules of the first state need it too.
         const flowRun = dto.flowRunId ? await store.readFlowRunSummary(tx, dto.flowRunId) : null;
         if (dto.flowRunId && !flowRun) throw new ObjectNotFoundError('Flow run', dto.flowRunId);
-        const run = store.newRunRecord('task', {
-          ...newRunValues(this.clock(), dto.name ?? `${dto.taskKey}-${dto.dynamicKey}`, dto.tags, dto.empiricalPolicy),
-          flowRunId: dto.flowRunId ?? null,
-          taskKey: dto.taskKey,
-          dynamicKey: dto.dynamicKey,
-          cacheKey: dto.cacheKey ?? null,
-          cacheExpiration: dto.cacheExpiration ? new Date(dto.cacheExpiration) : null,
-          taskVersion: dto.taskVersion ?? null,
-          taskInputs: dto.taskInputs ?? {},
-          flowRunRunCount: 0,
-        });
+        // Fields added to the common values, not spread into a new object (a V8 hidden class per object).
+        const values: Record<string, unknown> = newRunValues(
+          this.clock(),
+          dto.name ?? `${dto.taskKey}-${dto.dynamicKey}`,
+          dto.tags,
+          dto.empiricalPolicy,
+        );
+        values.flowRunId = dto.flowRunId ?? null;
+        values.taskKey = dto.taskKey;
+        values.dynamicKey = dto.dynamicKey;
+        values.cacheKey = dto.cacheKey ?? null;
+        values.cacheExpiration = dto.cacheExpiration ? new Date(dto.cacheExpiration) : null;
+        values.taskVersion = dto.taskVersion ?? null;
+        values.taskInputs = dto.taskInputs ?? {};
+        values.flowRunRunCount = 0;
+        const run = store.newRunRecord('task', values);
         return proposeFirstState(this.orchestration, tx, 'task', run, dto.state, changes, flowRun, TASK_RUN_KEY);
       });
     } catch (error) {

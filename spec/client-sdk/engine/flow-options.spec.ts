@@ -26,6 +26,7 @@ class FlowOptionsSpec {
   static active = 0;
   static peak = 0;
   static signals: string[] = [];
+  static started: string[] = [];
 
   @Task({ name: 'fo-slow' })
   async slow(): Promise<void> {
@@ -83,6 +84,21 @@ class FlowOptionsSpec {
   @Flow({ name: 'fo-two-at-a-time', taskRunner: { concurrent: 2 } })
   async twoAtATime(): Promise<void> {
     await Promise.all([1, 2, 3, 4, 5].map(() => submit(this.slow).wait()));
+  }
+
+  @Task({ name: 'fo-record', taskRunName: 'record-{label}' })
+  async record(label: string): Promise<string> {
+    FlowOptionsSpec.started.push(`${label}${getRunContext().tags.includes('queued') ? ' (tagged)' : ''}`);
+    return label;
+  }
+
+  /** One slot: every task after the first waits in the runner's queue; the body awaits none of them. */
+  @Flow({ name: 'fo-one-at-a-time', taskRunner: { concurrent: 1 } })
+  async oneAtATime(): Promise<void> {
+    submit(this.slow);
+    tags(['queued'], () => submit(this.record, 'b'));
+    submit(this.record, 'c');
+    submit(this.record, 'd');
   }
 
   @Flow({ name: 'fo-not-persisted', persistResult: false })
@@ -216,6 +232,18 @@ describeInBothModes('flow options', (world) => {
     it('{ concurrent: 2 } runs at most two at once', async () => {
       await flows.twoAtATime();
       expect(FlowOptionsSpec.peak).to.equal(2);
+    });
+
+    it('starts queued tasks in submission order, each in the scope it was submitted in, and waits for them', async () => {
+      FlowOptionsSpec.started = [];
+      await flows.oneAtATime();
+      expect(FlowOptionsSpec.started).to.deep.equal(['b (tagged)', 'c', 'd']);
+      const run = await world().onlyFlowRun('fo-one-at-a-time');
+      expect(run.stateType).to.equal('COMPLETED');
+      const tasks = await world().taskRuns(run.id);
+      expect(tasks.map((t) => t.stateType).sort()).to.deep.equal(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
+      expect(tasks.find((t) => t.name === 'record-b')?.tags).to.deep.equal(['queued']);
+      expect(tasks.find((t) => t.name === 'record-c')?.tags).to.deep.equal([]);
     });
   });
 

@@ -43,6 +43,24 @@ describe('Database.transaction (grouped commits on SQLite)', () => {
     });
   });
 
+  describe('when one caller runs transactions back to back for a while', () => {
+    it('lets the event loop turn in between, so timers (heartbeats, log flushes) still run', async () => {
+      const db = await freshDatabase();
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      try {
+        // Nothing here waits for I/O on SQLite: without a turn of the loop the interval never fires.
+        const started = performance.now();
+        for (let i = 0; performance.now() - started < 400; i++) {
+          await db.transaction((tx) => tx.execute(insert(`loop${i}`)));
+        }
+      } finally {
+        clearInterval(timer);
+      }
+      expect(ticks).to.be.at.least(3);
+    });
+  });
+
   describe('when a transaction fails on a constraint', () => {
     it('rejects that caller with the error and keeps the others', async () => {
       const db = await freshDatabase();
