@@ -19,23 +19,20 @@ function clockTicks(): number {
 }
 
 /**
- * User + system CPU of every process named `postgres` (backends, WAL writer, checkpointer…), in
- * microseconds; null where /proc cannot tell (not Linux, or the database runs elsewhere).
+ * User + system CPU of each process named `postgres` among `pids`, in microseconds (a pid that has
+ * ended or is not PostgreSQL's is left out); null where /proc cannot tell (not Linux).
  */
-export function postgresCpuMicros(): number | null {
-  let entries: string[];
+export function postgresCpuByPid(pids: readonly number[]): Map<number, number> | null {
   try {
-    entries = readdirSync('/proc');
+    readdirSync('/proc/self');
   } catch {
     return null;
   }
-  let ticks = 0;
-  let found = false;
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
+  const cpu = new Map<number, number>();
+  for (const pid of pids) {
     let stat: string;
     try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     } catch {
       continue; // the process ended meanwhile
     }
@@ -43,8 +40,8 @@ export function postgresCpuMicros(): number | null {
     const close = stat.lastIndexOf(')');
     if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
     const fields = stat.slice(close + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
-    found = true;
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    cpu.set(pid, (ticks / clockTicks()) * 1e6);
   }
-  return found ? (ticks / clockTicks()) * 1e6 : null;
+  return cpu;
 }

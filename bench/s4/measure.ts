@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Database } from '@rigel/server';
 import type { BenchDatabase } from '../lib/databases';
 import type { JsonClient } from '../lib/http';
-import { postgresCpuMicros } from '../lib/process-cpu';
+import { postgresCpuByPid } from '../lib/process-cpu';
 import type { ServerProcess } from '../lib/server';
 import { summarize, type LatencySummary } from '../lib/stats';
 import type { Status } from './api';
@@ -54,7 +54,10 @@ export interface PartResult {
   serverCpuMsPerTransition: number;
   /** CPU time of the bench process (the clients) per transition. */
   clientCpuMsPerTransition: number;
-  /** PostgreSQL: CPU time of the database's processes per transition (NaN on SQLite, in the server). */
+  /**
+   * PostgreSQL: CPU time per transition of the bench database's backends and the shared WAL writer,
+   * checkpointer and background writer (NaN on SQLite, which runs inside the server).
+   */
   dbCpuMsPerTransition: number;
   /** Part c: the rate asked for. */
   targetRate?: number;
@@ -68,6 +71,24 @@ export interface TimedWork {
   endedAt?: number;
 }
 
+/**
+ * CPU per process of the bench database's backends and the shared WAL writer, checkpointer and
+ * background writer — not other databases' backends on the same machine.
+ */
+async function databaseCpu(db: Database): Promise<Map<number, number> | null> {
+  const rows = await db.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() OR backend_type IN ('checkpointer', 'background writer', 'walwriter')`,
+  );
+  return postgresCpuByPid(rows.map((row) => Number(row.pid)));
+}
+
+/** CPU spent between two readings; a process that started in between counts from zero. */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, micros] of after) spent += micros - (before.get(pid) ?? 0);
+  return spent;
+}
+
 export async function measure(
   ctx: PartContext,
   part: { part: string; description: string; ordered: boolean; targetRate?: number },
@@ -77,7 +98,7 @@ export async function measure(
   const rowsBefore = await ctx.database.rowsWritten(ctx.server);
   const { cpuMicros: cpuBefore } = await ctx.server.stats(); // also starts a new peak-RSS window
   const clientCpuBefore = process.cpuUsage();
-  const dbCpuBefore = ctx.database.dialect === 'postgres' ? postgresCpuMicros() : null;
+  const dbCpuBefore = ctx.database.dialect === 'postgres' ? await databaseCpu(ctx.checkDb) : null;
   const requestsBefore = ctx.client.requests;
   const transitionsBefore = ledger.transitions;
   const writtenBefore = ledger.written;
@@ -93,7 +114,7 @@ export async function measure(
   }
 
   const clientCpu = process.cpuUsage(clientCpuBefore);
-  const dbCpuAfter = dbCpuBefore === null ? null : postgresCpuMicros();
+  const dbCpuAfter = dbCpuBefore === null ? null : await databaseCpu(ctx.checkDb);
   const requests = ctx.client.requests - requestsBefore;
   const { peakRssBytes, cpuMicros: cpuAfter } = await ctx.server.stats();
   const rows = (await ctx.database.rowsWritten(ctx.server)) - rowsBefore;
@@ -115,8 +136,7 @@ export async function measure(
     peakRssMb: peakRssBytes / 2 ** 20,
     serverCpuMsPerTransition: (cpuAfter - cpuBefore) / 1000 / transitions,
     clientCpuMsPerTransition: (clientCpu.user + clientCpu.system) / 1000 / transitions,
-    dbCpuMsPerTransition:
-      dbCpuBefore === null || dbCpuAfter === null ? NaN : (dbCpuAfter - dbCpuBefore) / 1000 / transitions,
+    dbCpuMsPerTransition: dbCpuBefore && dbCpuAfter ? cpuSpent(dbCpuBefore, dbCpuAfter) / 1000 / transitions : NaN,
     targetRate: part.targetRate,
     problems,
   };
