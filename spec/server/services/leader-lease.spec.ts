@@ -34,10 +34,14 @@ describe('LeaderLease (one scheduler per database)', () => {
   }
 
   if (isPostgres()) {
-    /** The backend pid holding the scheduler's advisory lock, if any. */
+    /**
+     * The backend pid holding the scheduler's advisory lock in this database, if any (advisory locks
+     * are per database: other databases on the server, e.g. another spec pass's, hold their own).
+     */
     const lockHolder = async (): Promise<number | null> => {
       const rows = await h.db.query<{ pid: unknown }>(
-        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = ? AND granted`,
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = ? AND granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
         [SCHEDULER_LOCK_KEY],
       );
       return rows[0] ? Number(rows[0].pid) : null;
