@@ -27,6 +27,9 @@ export function formatS4(reports: S4DialectReport[], hardware: Hardware, repeats
     'client cpu',
     'db cpu',
     'RSS MB',
+    'srv loop p99/max',
+    'srv GC max',
+    'client loop p99',
     'check',
     'target',
   ];
@@ -48,6 +51,9 @@ export function formatS4(reports: S4DialectReport[], hardware: Hardware, repeats
         fixed(m.clientCpuMsPerTransition, 3),
         fixed(m.dbCpuMsPerTransition, 3),
         fixed(m.peakRssMb, 0),
+        `${fixed(m.serverPauses.loopP99Ms, 1)}/${fixed(m.serverPauses.loopMaxMs, 1)}`,
+        fixed(m.serverPauses.gcMaxMs, 1),
+        fixed(m.clientPauses.loopP99Ms, 1),
         part.correct ? 'ok' : 'FAILED',
         target,
       ]);

@@ -8,6 +8,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { PauseWatch, type PauseStats } from './lib/pauses';
 import type { Pool } from 'pg';
 import { startServer, type RunningServer } from '@rigel/server/server';
 
@@ -20,6 +21,8 @@ export interface ServerStatsMessage {
   systemCpuMicros: number;
   /** SQLite only: rows inserted, updated or deleted by the server's connection since it opened. */
   sqliteTotalChanges: number | null;
+  /** Since the last question: how late the event loop ran (p99 and max, ms) and garbage-collection pauses. */
+  pauses: PauseStats;
 }
 
 const RSS_SAMPLE_MS = 50;
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
   const server = await startServer({ host: '127.0.0.1', port: 0 });
   const db = server.services.db;
   let peakRss = process.memoryUsage.rss();
+  const pauses = new PauseWatch();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), RSS_SAMPLE_MS);
   sampler.unref();
 
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
         cpuMicros: cpu.user + cpu.system,
         systemCpuMicros: cpu.system,
         sqliteTotalChanges: changes,
+        pauses: pauses.take(),
       };
       peakRss = process.memoryUsage.rss();
       process.send?.(reply);

@@ -6,6 +6,7 @@
 import { Database } from '@rigel/server';
 import { durabilitySettings, freshPostgres, freshSqlite, type BenchDialect } from '../lib/databases';
 import { JsonClient } from '../lib/http';
+import { pauseText, type PauseStats } from '../lib/pauses';
 import { startServerProcess } from '../lib/server';
 import { median } from '../lib/stats';
 import { createFlow } from './api';
@@ -52,6 +53,16 @@ export interface S4DialectReport {
   parts: S4PartReport[];
 }
 
+function medianPauses(pauses: PauseStats[]): PauseStats {
+  const m = (pick: (p: PauseStats) => number) => median(pauses.map(pick));
+  return {
+    loopP99Ms: m((p) => p.loopP99Ms),
+    loopMaxMs: m((p) => p.loopMaxMs),
+    gcMaxMs: m((p) => p.gcMaxMs),
+    gcTotalMs: m((p) => p.gcTotalMs),
+  };
+}
+
 function medianResult(results: PartResult[]): S4PartReport['median'] {
   const m = (pick: (r: PartResult) => number) => median(results.map(pick));
   return {
@@ -77,6 +88,8 @@ function medianResult(results: PartResult[]): S4PartReport['median'] {
     serverCpuMsPerTransition: m((r) => r.serverCpuMsPerTransition),
     clientCpuMsPerTransition: m((r) => r.clientCpuMsPerTransition),
     dbCpuMsPerTransition: m((r) => r.dbCpuMsPerTransition),
+    serverPauses: medianPauses(results.map((r) => r.serverPauses)),
+    clientPauses: medianPauses(results.map((r) => r.clientPauses)),
     targetRate: results[0]?.targetRate === undefined ? undefined : Math.round(m((r) => r.targetRate ?? NaN)),
   };
 }
@@ -140,7 +153,8 @@ async function runRepeat(options: S4Options, dialect: BenchDialect): Promise<Par
         if (part === 'a1') settings.halfMeasuredRate = Math.round(result.transitionsPerSecond / 2);
         options.log(
           `  ${part}: ${result.transitionsPerSecond.toFixed(0)} transitions/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, ` +
-            `p99 ${result.latencyMs.p99.toFixed(2)} ms, server CPU ${result.serverCpuMsPerTransition.toFixed(3)} ms/transition, ${result.problems.length ? 'CHECK FAILED' : 'check ok'}`,
+            `p99 ${result.latencyMs.p99.toFixed(2)} ms, server CPU ${result.serverCpuMsPerTransition.toFixed(3)} ms/transition, ` +
+            `server loop p99/max ${pauseText(result.serverPauses)}, clients' ${pauseText(result.clientPauses)}, ${result.problems.length ? 'CHECK FAILED' : 'check ok'}`,
         );
         for (const problem of result.problems.slice(0, 5)) options.log(`    ${problem}`);
         results.push(result);

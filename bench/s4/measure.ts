@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Database } from '@rigel/server';
 import type { BenchDatabase } from '../lib/databases';
 import type { JsonClient } from '../lib/http';
+import { PauseWatch, type PauseStats } from '../lib/pauses';
 import { postgresCpuByPid } from '../lib/process-cpu';
 import type { ServerProcess } from '../lib/server';
 import { summarize, type LatencySummary } from '../lib/stats';
@@ -59,6 +60,9 @@ export interface PartResult {
    * checkpointer and background writer (NaN on SQLite, which runs inside the server).
    */
   dbCpuMsPerTransition: number;
+  /** Event-loop delay and GC pauses during the phase: the server's, and the bench process's (the clients'). */
+  serverPauses: PauseStats;
+  clientPauses: PauseStats;
   /** Part c: the rate asked for. */
   targetRate?: number;
   problems: string[];
@@ -105,8 +109,11 @@ export async function measure(
   const statusesBefore = { ...ledger.statuses };
 
   if (ctx.settings.profileDir) await ctx.server.profile('start');
+  const clientPauses = new PauseWatch();
   const start = performance.now();
   const { latenciesMs, endedAt } = await work();
+  const clientPauseStats = clientPauses.take();
+  clientPauses.stop();
   const seconds = ((endedAt ?? performance.now()) - start) / 1000;
   if (ctx.settings.profileDir) {
     const file = join(ctx.settings.profileDir, `S4-${ctx.database.dialect}-${part.part}-${Date.now()}.cpuprofile`);
@@ -116,7 +123,7 @@ export async function measure(
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const dbCpuAfter = dbCpuBefore === null ? null : await databaseCpu(ctx.checkDb);
   const requests = ctx.client.requests - requestsBefore;
-  const { peakRssBytes, cpuMicros: cpuAfter } = await ctx.server.stats();
+  const { peakRssBytes, cpuMicros: cpuAfter, pauses: serverPauses } = await ctx.server.stats();
   const rows = (await ctx.database.rowsWritten(ctx.server)) - rowsBefore;
   const transitions = ledger.transitions - transitionsBefore;
   const statuses = { ...ledger.statuses };
@@ -137,6 +144,8 @@ export async function measure(
     serverCpuMsPerTransition: (cpuAfter - cpuBefore) / 1000 / transitions,
     clientCpuMsPerTransition: (clientCpu.user + clientCpu.system) / 1000 / transitions,
     dbCpuMsPerTransition: dbCpuBefore && dbCpuAfter ? cpuSpent(dbCpuBefore, dbCpuAfter) / 1000 / transitions : NaN,
+    serverPauses,
+    clientPauses: clientPauseStats,
     targetRate: part.targetRate,
     problems,
   };
