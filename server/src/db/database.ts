@@ -7,7 +7,7 @@
  * SQLite's WAL checkpoints run on a worker thread (wal-checkpointer.ts), not inside a commit.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { DatabaseUnavailableError } from '../schemas/errors';
 import { Codec, entityCodec, type EntityCodec } from './codec';
@@ -15,6 +15,7 @@ import { buildDataSourceOptions, type DatabaseOptions } from './data-source';
 import { applyDialect, dialectOf, sqlitePathOf, type Dialect } from './dialect';
 import { describeDbError, isTransientDbError, isUnavailableDbError } from './errors';
 import { Mutex } from './lock';
+import { PipelinedPgTx } from './pg-pipeline';
 import { BACKSTOP_WAL_PAGES, WalCheckpointer } from './wal-checkpointer';
 
 export type Row = Record<string, unknown>;
@@ -31,6 +32,11 @@ export interface Queryable {
 export interface Tx extends Queryable {
   /** SQL for locking a selected row until commit (PostgreSQL `FOR UPDATE`; SQLite holds the write lock). */
   readonly forUpdate: string;
+  /**
+   * A write whose result the caller does not need. PostgreSQL sends it without waiting for the answer
+   * (it shares a round trip with the next statement or COMMIT, which raise its error); SQLite runs it now.
+   */
+  send(sql: string, params?: unknown[]): void;
 }
 
 const MAX_TRANSACTION_ATTEMPTS = 6;
@@ -248,6 +254,7 @@ export class Database {
       forUpdate: '',
       query: async <T>(sql: string, params: unknown[] = []) => this.sqliteRun(sql, params) as T[],
       execute: async (sql: string, params: unknown[] = []) => Number(this.sqliteRun(sql, params)[0]?.changes ?? 0),
+      send: (sql: string, params: unknown[] = []) => void this.sqliteRun(sql, params),
     };
   }
 
@@ -345,35 +352,28 @@ export class Database {
     });
   }
 
-  private pgQueryable(client: PoolClient): Tx {
-    return {
-      dialect: 'postgres',
-      codec: this.codec,
-      forUpdate: ' FOR UPDATE',
-      query: async <T>(sql: string, params: unknown[] = []) =>
-        (await client.query(this.pgStatement(sql), params)).rows as T[],
-      execute: async (sql: string, params: unknown[] = []) =>
-        (await client.query(this.pgStatement(sql), params)).rowCount ?? 0,
-    };
-  }
-
+  /**
+   * One PostgreSQL transaction on a pooled client, pipelined (pg-pipeline.ts): BEGIN leaves with the
+   * first statement, and writes sent with `tx.send` leave with the next statement or COMMIT.
+   */
   private async pgTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool().connect();
+    const tx = new PipelinedPgTx(client, (sql) => this.pgStatement(sql), this.codec);
     let broken = false;
     try {
-      await client.query('BEGIN');
       try {
-        const result = await fn(this.pgQueryable(client));
-        await client.query('COMMIT');
+        const result = await fn(tx);
+        await tx.commit();
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => (broken = true));
+        await tx.rollback().catch(() => (broken = true));
         throw error;
       }
     } catch (error) {
       if (isUnavailableDbError(error)) broken = true;
       throw error;
     } finally {
+      tx.close();
       client.release(broken ? true : undefined);
     }
   }

@@ -208,12 +208,13 @@ export class OrchestrationStore {
   }
 
   async saveRun(tx: Tx, kind: RunKind, run: RunRecord): Promise<void> {
-    await tx.execute(kind === 'flow' ? this.sql.updateFlowRun : this.sql.updateTaskRun, this.runValues(tx, kind, run));
+    tx.send(kind === 'flow' ? this.sql.updateFlowRun : this.sql.updateTaskRun, this.runValues(tx, kind, run));
   }
 
   /**
    * Writes a transition: the new state row, and the run row's engine-owned fields. PostgreSQL does it
-   * in one statement (the state INSERT as a data-modifying WITH), saving a round trip.
+   * in one statement (the state INSERT as a data-modifying WITH), sent without waiting for its answer
+   * (it shares the round trip of COMMIT: see `Tx.send`).
    */
   async writeTransition(tx: Tx, kind: RunKind, run: RunRecord, state: StateRecord): Promise<void> {
     if (tx.dialect !== 'postgres') {
@@ -222,7 +223,7 @@ export class OrchestrationStore {
       return;
     }
     const sql = kind === 'flow' ? this.sql.writeFlowTransition : this.sql.writeTaskTransition;
-    await tx.execute(sql, [...this.stateValues(tx, run.id, state), ...this.runValues(tx, kind, run)]);
+    tx.send(sql, [...this.stateValues(tx, run.id, state), ...this.runValues(tx, kind, run)]);
   }
 
   /** The engine-owned fields of a run as they are now, to tell later whether a hook changed any. */
@@ -312,7 +313,7 @@ export class OrchestrationStore {
 
   async insertDecisions(tx: Tx, input: DecisionRecordInput): Promise<void> {
     for (const d of input.decisions) {
-      await this.insertRow(tx, this.decisionCodec, {
+      const row = this.rowStatement(tx, this.decisionCodec, {
         id: uuid7(input.timestamp.getTime()),
         runKind: input.kind,
         flowRunId: input.kind === 'flow' ? input.runId : null,
@@ -330,6 +331,7 @@ export class OrchestrationStore {
         stateId: input.written?.id ?? null,
         delaySeconds: d.delaySeconds,
       });
+      tx.send(row.sql, row.params);
     }
   }
 
@@ -444,11 +446,19 @@ export class OrchestrationStore {
 
   /** Inserts a row given as entity properties (columns not given take NULL). */
   async insertRow(q: Queryable, codec: EntityCodec, values: Record<string, unknown>): Promise<void> {
+    const { sql, params } = this.rowStatement(q, codec, values);
+    await q.execute(sql, params);
+  }
+
+  private rowStatement(
+    q: Queryable,
+    codec: EntityCodec,
+    values: Record<string, unknown>,
+  ): { sql: string; params: unknown[] } {
     const columns = codec.columns.filter((c) => c in values);
-    const sql = `INSERT INTO "${codec.table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-    await q.execute(
-      sql,
-      columns.map((c) => q.codec.encode(codec.kinds.get(c), values[c])),
-    );
+    return {
+      sql: `INSERT INTO "${codec.table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      params: columns.map((c) => q.codec.encode(codec.kinds.get(c), values[c])),
+    };
   }
 }
