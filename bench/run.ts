@@ -48,7 +48,8 @@ correctness check fails, 2 on a bad option. bench/README.md explains every scena
   --profile-dir DIR              CPU profiles of the server per timed phase (open in Chrome DevTools)
   -h, --help                     this text
 
-S1/S2: --tasks N (10000), --modes ephemeral,http, --client-node-args=<flags>
+S1/S2: --tasks N (10000), --modes ephemeral,http, --client-node-args=<flags>,
+       --pg-delay-ms N (PostgreSQL through a proxy that delays each direction N ms: a network)
 S3:    --s3-runs N (1000), --s3-rate N (2), --s3-poll-interval S (1)
 S4:    --parts ${Object.keys(S4_PARTS).join(',')}, --scale N (1), --duration S (5), --rate-sqlite N, --rate-postgres N,
        --pg-options "-c synchronous_commit=off", --server-env KEY=VALUE,…, --server-node-args=<flags>
@@ -63,6 +64,7 @@ function parseCli() {
       scenario: { type: 'string', default: DEFAULT_SCENARIOS.join(',') },
       tasks: { type: 'string', default: '10000' },
       modes: { type: 'string', default: 'ephemeral,http' },
+      'pg-delay-ms': { type: 'string', default: '0' },
       deployments: { type: 'string', default: '1000' },
       's3-runs': { type: 'string', default: '1000' },
       's3-rate': { type: 'string', default: '2' },
@@ -98,6 +100,9 @@ function parseCli() {
   const modes = values.modes.split(',') as SdkMode[];
   for (const m of modes)
     if (m !== 'ephemeral' && m !== 'http') throw new Error(`--modes takes ephemeral and/or http (got ${m})`);
+  const pgDelay = Number(values['pg-delay-ms']);
+  if (!Number.isInteger(pgDelay) || pgDelay < 0)
+    throw new Error(`--pg-delay-ms takes whole milliseconds ≥ 0 (got ${values['pg-delay-ms']})`);
   const dialects: BenchDialect[] =
     values.db === 'both'
       ? ['sqlite', 'postgres']
@@ -116,7 +121,12 @@ function parseCli() {
   return {
     json: values.json,
     scenarios,
-    sdk: { modes, tasks: Number(values.tasks), deployments: Number(values.deployments) },
+    sdk: {
+      modes,
+      tasks: Number(values.tasks),
+      deployments: Number(values.deployments),
+      pgDelayMs: pgDelay,
+    },
     s3: {
       runs: Number(values['s3-runs']),
       rate: Number(values['s3-rate']),
@@ -190,6 +200,7 @@ async function main(): Promise<void> {
         dialects: options.dialects,
         modes: sdk.modes,
         tasks: sdk.tasks,
+        pgDelayMs: sdk.pgDelayMs,
         repeats: options.repeats,
         postgresUrl: options.postgresUrl,
         clientNodeArgs: options.clientNodeArgs,

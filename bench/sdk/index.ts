@@ -6,6 +6,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { freshPostgres, freshSqlite, type BenchDatabase, type BenchDialect } from '../lib/databases';
+import { startLatencyProxy } from '../lib/latency-proxy';
 import { startServerProcess } from '../lib/server';
 import { median } from '../lib/stats';
 import type { S1Result, S2Result } from './scenarios';
@@ -59,6 +60,8 @@ export interface SdkScenarioOptions {
   tasks: number;
   repeats: number;
   postgresUrl: string;
+  /** PostgreSQL through a proxy that delays each direction this long (ms; 0: direct). */
+  pgDelayMs?: number;
   /** Extra Node flags for the client process (e.g. `--cpu-prof`). */
   clientNodeArgs?: string[];
   /** Writes a CPU profile of the client (and, in HTTP mode, of the server) per repeat here. */
@@ -85,7 +88,10 @@ async function runOnce(
     dialect === 'sqlite'
       ? await freshSqlite()
       : await freshPostgres(options.postgresUrl, `${scenario}_${mode}`.toLowerCase());
-  const server = mode === 'http' ? await startServerProcess({ databaseUrl: db.url, home: db.home }) : null;
+  // The server (http) or the client (ephemeral) reaches the database through the delaying proxy.
+  const proxy = dialect === 'postgres' && options.pgDelayMs ? await startLatencyProxy(db.url, options.pgDelayMs) : null;
+  const databaseUrl = proxy ? proxy.url(db.url) : db.url;
+  const server = mode === 'http' ? await startServerProcess({ databaseUrl, home: db.home }) : null;
   const label = `${scenario.toLowerCase()}-${dialect}-${mode}-${repeat}`;
   const execArgv = [...(options.clientNodeArgs ?? [])];
   if (options.profileDir)
@@ -99,7 +105,7 @@ async function runOnce(
         RIGEL_BENCH_SCENARIO: scenario,
         RIGEL_BENCH_MODE: mode,
         RIGEL_BENCH_TASKS: String(options.tasks),
-        RIGEL_DATABASE_URL: db.url,
+        RIGEL_DATABASE_URL: databaseUrl,
         RIGEL_HOME: db.home,
         ...(server ? { RIGEL_BENCH_API_URL: server.apiUrl } : {}),
       },
@@ -117,6 +123,7 @@ async function runOnce(
     };
   } finally {
     await server?.stop();
+    await proxy?.close();
     await db.dispose();
   }
 }
