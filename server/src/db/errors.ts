@@ -39,8 +39,13 @@ export function isUnavailableDbError(error: unknown): boolean {
   );
 }
 
-export function isUniqueViolation(error: unknown): boolean {
+/** A unique violation; with `constraint`, one of that constraint (PostgreSQL names it; SQLite does not). */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const code = codeOf(error);
+  if (constraint !== undefined) {
+    const e = error as { constraint?: unknown; driverError?: { constraint?: unknown } } | null;
+    return code === '23505' && (e?.driverError?.constraint ?? e?.constraint) === constraint;
+  }
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 

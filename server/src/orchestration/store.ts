@@ -268,8 +268,11 @@ export class OrchestrationStore {
   }
 
   /**
-   * `insertNewRun` and then `insertState` for its first state; PostgreSQL does both in one statement
-   * (the state is inserted from the run INSERT's RETURNING, so nothing is written on a conflict).
+   * `insertNewRun` and then `insertState` for its first state. PostgreSQL does both in one statement
+   * (the state is inserted from the run INSERT's RETURNING), sent without waiting for its answer (see
+   * `Tx.send`): it always answers true, and a run whose unique key exists makes the transaction fail
+   * with a unique violation of that key's constraint, raised by the next statement or the commit (the
+   * caller treats it as the false answer).
    */
   async insertNewRunWithState(
     tx: Tx,
@@ -284,22 +287,24 @@ export class OrchestrationStore {
       return true;
     }
     const { state: table, fk } = TABLES[kind];
-    const sql = `WITH r AS (${this.newRunSql(kind, conflict)} RETURNING "id")
+    const sql = `WITH r AS (${this.newRunSql(kind, null)} RETURNING "id")
       INSERT INTO "${table}" ("id", "created", "${fk}", "type", "name", "timestamp", "message", "stateDetails", "data")
       SELECT ?::uuid, ?::timestamptz, r."id", ?::varchar, ?::varchar, ?::timestamptz, ?::text, ?::jsonb, ?::jsonb FROM r`;
     const stateValues = this.stateValues(tx, run.id, state);
     stateValues.splice(2, 1); // the run id comes from r
-    return (await tx.execute(sql, [...this.newRunValues(tx, kind, run), ...stateValues])) > 0;
+    tx.send(sql, [...this.newRunValues(tx, kind, run), ...stateValues]);
+    return true;
   }
 
-  private newRunSql(kind: RunKind, conflict: string): string {
+  /** The INSERT of a new run; with `conflict`, one that does nothing when that unique key exists. */
+  private newRunSql(kind: RunKind, conflict: string | null): string {
     const key = `${kind} ${conflict}`;
     let sql = this.newRunStatements.get(key);
     if (!sql) {
       const columns = this.runCodecs[kind].columns;
       sql = `INSERT INTO "${TABLES[kind].run}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns
         .map(() => '?')
-        .join(', ')}) ON CONFLICT ${conflict} DO NOTHING`;
+        .join(', ')})${conflict ? ` ON CONFLICT ${conflict} DO NOTHING` : ''}`;
       this.newRunStatements.set(key, sql);
     }
     return sql;

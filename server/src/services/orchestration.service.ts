@@ -5,6 +5,7 @@
  * states are mirrored onto its parent task run in the same transaction.
  */
 import type { Database, Tx } from '../db/database';
+import { isUniqueViolation } from '../db/errors';
 import { OrchestrationContext, type OrchestrationSettings } from '../orchestration/context';
 import { systemClock, type Clock } from '../orchestration/clock';
 import { CoreFlowPolicy, CoreTaskPolicy, MinimalFlowPolicy, MinimalTaskPolicy } from '../orchestration/policies';
@@ -65,12 +66,19 @@ export class RunExistsError extends Error {
   constructor() {
     super('a run with this key exists');
   }
+
+  /** Whether `error` says the new run's key was taken: this error, or the unique violation of its key. */
+  static caused(error: unknown, newRun: NewRun): boolean {
+    return error instanceof RunExistsError || isUniqueViolation(error, newRun.constraint);
+  }
 }
 
 /** A run that is not in the database yet: stored together with its first state. */
 export interface NewRun {
   /** The unique key of the run's table, for `ON CONFLICT`. */
   conflict: string;
+  /** The name of that key's constraint (a PostgreSQL insert sent unawaited fails with it: see the store). */
+  constraint: string;
 }
 
 export const RUN_LABEL: Record<RunKind, string> = { flow: 'Flow run', task: 'Task run' };

@@ -13,7 +13,7 @@ import { ChangeSet, RunExistsError, type NewRun, type OrchestrationService } fro
 import type { RunsService } from './runs.service';
 import { runToApi } from './serializers';
 
-const TASK_RUN_KEY: NewRun = { conflict: '("flowRunId", "taskKey", "dynamicKey")' };
+const TASK_RUN_KEY: NewRun = { conflict: '("flowRunId", "taskKey", "dynamicKey")', constraint: 'uq_task_run_key' };
 
 export class TaskRunsService {
   constructor(
@@ -52,7 +52,7 @@ export class TaskRunsService {
         return proposeFirstState(this.orchestration, tx, 'task', run, dto.state, changes, flowRun, TASK_RUN_KEY);
       });
     } catch (error) {
-      if (!(error instanceof RunExistsError)) throw error;
+      if (!RunExistsError.caused(error, TASK_RUN_KEY)) throw error;
       return { run: await this.runs.read('task', await this.existingId(dto)), created: false };
     }
     this.orchestration.publish(changes);
