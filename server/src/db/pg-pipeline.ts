@@ -17,7 +17,11 @@ import type { PoolClient, QueryResult } from 'pg';
 import type { Codec } from './codec';
 import type { Row, Tx } from './database';
 
-/** The parts of node-postgres' client this relies on (pipeline mode, pg ≥ 8.21). */
+/**
+ * The parts of node-postgres' client this relies on: pipeline mode (the `pipeline` client option of
+ * pg 8.23, which server/package.json pins). A client without it queues each statement until the one
+ * before it is answered: the same results in the same order, one round trip each.
+ */
 type PipelineClient = PoolClient & { pipeline: boolean; connection: { stream: Socket } };
 
 export class PipelinedPgTx implements Tx {
