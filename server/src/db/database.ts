@@ -208,6 +208,16 @@ export class Database {
     }
   }
 
+  /**
+   * Runs reads that must see one consistent state of the database: on PostgreSQL a REPEATABLE READ,
+   * READ ONLY transaction (one snapshot for all its statements); on SQLite a transaction of the write
+   * queue (its one connection runs no other write meanwhile).
+   */
+  async snapshot<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    if (this.dialect === 'sqlite') return this.transaction(fn);
+    return this.guard(() => this.pgTransaction(fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
+  }
+
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) throw new DatabaseUnavailableError('the database connection is closed');
     try {
@@ -353,12 +363,12 @@ export class Database {
   }
 
   /**
-   * One PostgreSQL transaction on a pooled client, pipelined (pg-pipeline.ts): BEGIN leaves with the
-   * first statement, and writes sent with `tx.send` leave with the next statement or COMMIT.
+   * One PostgreSQL transaction on a pooled client, pipelined (pg-pipeline.ts): BEGIN (or `begin`) leaves
+   * with the first statement, and writes sent with `tx.send` leave with the next statement or COMMIT.
    */
-  private async pgTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  private async pgTransaction<T>(fn: (tx: Tx) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.pool().connect();
-    const tx = new PipelinedPgTx(client, (sql) => this.pgStatement(sql), this.codec);
+    const tx = new PipelinedPgTx(client, (sql) => this.pgStatement(sql), this.codec, begin);
     let broken = false;
     try {
       try {

@@ -39,6 +39,8 @@ export class PipelinedPgTx implements Tx {
     private readonly pg: PoolClient,
     private readonly statement: (sql: string) => { name: string; text: string },
     readonly codec: Codec,
+    /** The statement that opens the transaction (e.g. with an isolation level). */
+    private readonly begin = 'BEGIN',
   ) {
     this.client.pipeline = true;
   }
@@ -114,7 +116,7 @@ export class PipelinedPgTx implements Tx {
     if (!this.begun) {
       this.begun = true;
       this.cork();
-      this.check(this.client.query('BEGIN'));
+      this.check(this.client.query(this.begin));
     }
     return this.client.query(this.statement(sql), params);
   }
