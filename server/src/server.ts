@@ -13,6 +13,7 @@ import { createServices, type Services } from './services';
 import { ChangeFeed } from './services/change-feed';
 import { CancellationCleanupService } from './services/cancellation-cleanup';
 import { CrashedRunsService } from './services/crashed-runs';
+import { HistoryRollupService } from './services/flow-run-history';
 import { LateRunsService } from './services/late-runs';
 import { PauseExpiryService } from './services/pause-expiry';
 import { SchedulerService } from './services/scheduler';
@@ -117,5 +118,6 @@ export function backgroundServices(services: Services, settings: Settings): Loop
     ),
     new PauseExpiryService(db, orchestration, clock, settings.pauseExpiryLoopSeconds),
     new CancellationCleanupService(db, orchestration, clock, settings.cancellationCleanupLoopSeconds),
+    new HistoryRollupService(services.flowRunHistory, clock, settings.historyRollupLoopSeconds),
   ];
 }

@@ -43,6 +43,8 @@ export interface Settings {
   /** How often paused runs past their timeout are failed, and cancelled runs' children cancelled. */
   pauseExpiryLoopSeconds: number;
   cancellationCleanupLoopSeconds: number;
+  /** How often the run-history roll-up is brought up to date (closed slots of the last 31 days). */
+  historyRollupLoopSeconds: number;
 }
 
 const ENV_KEYS: Record<keyof Settings, string> = {
@@ -68,6 +70,7 @@ const ENV_KEYS: Record<keyof Settings, string> = {
   lateAfterSeconds: 'RIGEL_SERVICES_LATE_RUNS_AFTER_SECONDS',
   pauseExpiryLoopSeconds: 'RIGEL_SERVICES_PAUSE_EXPIRY_LOOP_SECONDS',
   cancellationCleanupLoopSeconds: 'RIGEL_SERVICES_CANCELLATION_CLEANUP_LOOP_SECONDS',
+  historyRollupLoopSeconds: 'RIGEL_SERVICES_HISTORY_ROLLUP_LOOP_SECONDS',
 };
 
 export const SETTING_ENV_KEYS: Readonly<Record<keyof Settings, string>> = ENV_KEYS;
@@ -124,5 +127,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       20,
       ENV_KEYS.cancellationCleanupLoopSeconds,
     ),
+    historyRollupLoopSeconds: numberSetting(get('historyRollupLoopSeconds'), 60, ENV_KEYS.historyRollupLoopSeconds),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Flow runs: idempotent creation with the first state proposed through the orchestration rules in the
- * same transaction, updates of the non-state fields, the run-history buckets for charts, and the
- * task-run graph of one run.
+ * same transaction, updates of the non-state fields, and the task-run graph of one run (the run
+ * history of the charts is flow-run-history.ts).
  */
 import { animals, colors, uniqueNamesGenerator } from 'unique-names-generator';
 import type { Database, Row, Tx } from '../db/database';
@@ -10,16 +10,12 @@ import { uuid7 } from '../db/ids';
 import type { Clock } from '../orchestration/clock';
 import type { FlowRunSummary, RunRecord, StateRecord } from '../orchestration/records';
 import { nextUpdated } from '../orchestration/transforms/state';
-import type { FlowRunHistoryDto } from '../schemas/dto/filters.dto';
 import type { FlowRunCreateDto, FlowRunUpdateDto } from '../schemas/dto/flow-run.dto';
-import { ObjectNotFoundError, PayloadTooLargeError, ValidationFailedError } from '../schemas/errors';
+import { ObjectNotFoundError, PayloadTooLargeError } from '../schemas/errors';
 import type { OrchestrationResult, StateProposal } from '../schemas/states';
-import { Where } from './filters';
 import { ChangeSet, type NewRun, type OrchestrationService } from './orchestration.service';
 import type { RunsService } from './runs.service';
 import { runToApi, type ApiRun } from './serializers';
-
-export const MAX_HISTORY_BUCKETS = 500;
 
 export interface CreateRunResult {
   run: ApiRun;
@@ -229,78 +225,6 @@ export class FlowRunsService {
     );
     if (!rows[0]) throw new ObjectNotFoundError('Flow run', id);
     return { stateType: rows[0].stateType, stateName: rows[0].stateName };
-  }
-
-  /**
-   * Run counts per time bucket and state, by expected start time, with the summed run time and
-   * lateness (seconds) the dashboard's charts show.
-   */
-  async history(dto: FlowRunHistoryDto) {
-    const start = new Date(dto.historyStart).getTime();
-    const end = new Date(dto.historyEnd).getTime();
-    const interval = dto.historyIntervalSeconds * 1000;
-    if (end <= start) throw ValidationFailedError.field('historyEnd', 'must be after historyStart');
-    const buckets = Math.ceil((end - start) / interval);
-    if (buckets > MAX_HISTORY_BUCKETS) {
-      throw ValidationFailedError.field(
-        'historyIntervalSeconds',
-        `gives ${buckets} intervals; at most ${MAX_HISTORY_BUCKETS} are allowed`,
-      );
-    }
-    const where = new Where(this.db.dialect, this.db.codec).flowRunFilters(dto);
-    const codec = this.db.codec;
-    const epoch = (column: string) =>
-      this.db.dialect === 'postgres'
-        ? `EXTRACT(EPOCH FROM ${column})`
-        : `((julianday(${column}) - 2440587.5) * 86400.0)`;
-    const now = this.clock();
-    const nowSeconds = now.getTime() / 1000;
-    const runTime = `r."totalRunTime" + CASE WHEN r."stateType" = 'RUNNING' AND r."stateTimestamp" IS NOT NULL THEN ? - ${epoch('r."stateTimestamp"')} ELSE 0 END`;
-    const lateness = `CASE WHEN r."startTime" IS NOT NULL THEN ${epoch('r."startTime"')} - ${epoch('r."expectedStartTime"')}
-      WHEN r."stateType" IN ('SCHEDULED', 'PENDING') THEN ? - ${epoch('r."expectedStartTime"')} ELSE 0 END`;
-    const bucket = `CAST(FLOOR((${epoch('r."expectedStartTime"')} - ?) / ?) AS INTEGER)`;
-    const rows = await this.db.queryUnprepared<Record<string, unknown>>(
-      `SELECT ${bucket} AS bucket, r."stateType" AS "stateType", r."stateName" AS "stateName", COUNT(*) AS "countRuns",
-              SUM(${runTime}) AS "sumEstimatedRunTime", SUM(CASE WHEN (${lateness}) > 0 THEN (${lateness}) ELSE 0 END) AS "sumEstimatedLateness"
-       FROM "flow_run" r
-       WHERE r."expectedStartTime" >= ? AND r."expectedStartTime" < ? AND r."stateType" IS NOT NULL AND ${where.sql()}
-       GROUP BY 1, 2, 3`,
-      [
-        start / 1000,
-        interval / 1000,
-        nowSeconds,
-        nowSeconds,
-        nowSeconds,
-        codec.encodeTimestamp(new Date(start)),
-        codec.encodeTimestamp(new Date(end)),
-        ...where.params,
-      ],
-    );
-    const out = Array.from({ length: buckets }, (_, i) => ({
-      intervalStart: new Date(start + i * interval).toISOString(),
-      intervalEnd: new Date(Math.min(start + (i + 1) * interval, end)).toISOString(),
-      states: [] as {
-        stateType: string;
-        stateName: string;
-        countRuns: number;
-        sumEstimatedRunTime: number;
-        sumEstimatedLateness: number;
-      }[],
-    }));
-    for (const row of rows) {
-      const target = out[Number(row.bucket)];
-      if (!target) continue;
-      target.states.push({
-        stateType: String(row.stateType),
-        stateName: String(row.stateName),
-        countRuns: Number(row.countRuns),
-        sumEstimatedRunTime: Number(row.sumEstimatedRunTime ?? 0),
-        sumEstimatedLateness: Number(row.sumEstimatedLateness ?? 0),
-      });
-    }
-    for (const b of out)
-      b.states.sort((a, c) => a.stateType.localeCompare(c.stateType) || a.stateName.localeCompare(c.stateName));
-    return out;
   }
 
   /** The task runs of a flow run for a Gantt view: timings, state and upstream task-run ids. */

@@ -10,6 +10,7 @@ import { ConcurrencyLimitsService } from './concurrency-limits.service';
 import { DeploymentsService } from './deployments.service';
 import { EventBus } from './events';
 import { FlowRunInputsService } from './flow-run-inputs.service';
+import { FlowRunHistoryService } from './flow-run-history';
 import { FlowRunsService } from './flow-runs.service';
 import { FlowsService } from './flows.service';
 import { LogsService } from './logs.service';
@@ -29,6 +30,8 @@ export interface Services {
   flows: FlowsService;
   runs: RunsService;
   flowRuns: FlowRunsService;
+  /** The run-history chart, partly from its roll-up. */
+  flowRunHistory: FlowRunHistoryService;
   taskRuns: TaskRunsService;
   logs: LogsService;
   concurrencyLimits: ConcurrencyLimitsService;
@@ -91,6 +94,7 @@ export function createServices(db: Database, options: ServiceOptions = {}): Serv
     runs,
     flows: new FlowsService(db, clock),
     flowRuns,
+    flowRunHistory: new FlowRunHistoryService(db, clock),
     workPools,
     deployments,
     objects,

@@ -16,6 +16,7 @@ import { buildValidatedState, GLOBAL_TRANSFORMS } from '../orchestration/transfo
 import { ObjectNotFoundError } from '../schemas/errors';
 import { defaultStateName, type OrchestrationResult, type RunKind, type StateProposal } from '../schemas/states';
 import type { EventBus } from './events';
+import { historyFields, markStaleHistory, staleSlots } from './flow-run-history';
 import { runToApi, stateToApi } from './serializers';
 
 export interface TransitionOptions {
@@ -153,6 +154,8 @@ export class OrchestrationService {
       settings: this.settings,
       flowRun: known.flowRun,
     });
+    // The run-history roll-up learns of the rare transitions that change a slot it may hold.
+    const historyBefore = kind === 'flow' ? historyFields(run) : null;
     const newRun = known.newRun;
     // A new run is inserted with its first state already on it (no separate UPDATE); if nothing is
     // written, it is inserted as it was proposed.
@@ -176,6 +179,10 @@ export class OrchestrationService {
     // Saved again after the hooks only if one changed the run (a fizzled rule's cleanup restoring a
     // field), so that is stored, not only returned.
     if (written && this.store.runChangedSince(kind, run, saved)) await this.store.saveRun(tx, kind, run);
+    if (written && historyBefore) {
+      const stale = staleSlots(historyBefore, run);
+      if (stale.length > 0) markStaleHistory(tx, stale);
+    }
     if (ctx.decisions.length > 0) {
       await this.store.insertDecisions(tx, {
         kind,

@@ -6,7 +6,7 @@ import { SetStateDto } from '../../schemas/dto/state.dto';
 import type { Services } from '../../services';
 import { defineRoute, type AnyRoute } from '../route';
 
-export function flowRunsRoutes({ runs, flowRuns, flowRunInputs }: Services): AnyRoute[] {
+export function flowRunsRoutes({ runs, flowRuns, flowRunHistory, flowRunInputs }: Services): AnyRoute[] {
   const tag = 'Flow runs';
   const notFound = { 404: { description: 'No such flow run' } };
   return [
@@ -53,7 +53,7 @@ export function flowRunsRoutes({ runs, flowRuns, flowRunInputs }: Services): Any
       tag,
       body: FlowRunHistoryDto,
       responses: { 200: { description: 'History buckets', schema: 'HistoryBucket', array: true } },
-      handler: async ({ body }) => ({ status: 200, body: await flowRuns.history(body) }),
+      handler: async ({ body }) => ({ status: 200, body: await flowRunHistory.history(body) }),
     }),
     defineRoute({
       method: 'get',
