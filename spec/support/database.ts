@@ -26,6 +26,9 @@ export const SPEC_TABLES = [
   'work_queue',
   'work_pool',
   'deleted_object',
+  'flow_run_rollup',
+  'flow_run_rollup_slot',
+  'flow_run_rollup_stale',
 ];
 
 export function testDatabaseUrl(): string {
