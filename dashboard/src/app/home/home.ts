@@ -24,6 +24,8 @@ const WINDOWS = {
   '30d': { label: 'Past 30 days', ms: 30 * 86_400_000, interval: 86_400 },
 } as const;
 type Window = keyof typeof WINDOWS;
+/** The server's run-history roll-up is kept per half hour of expected start time. */
+const SLOT_MS = 1_800_000;
 
 @Component({
   selector: 'rg-home',
@@ -44,8 +46,16 @@ export class Home {
     { initialValue: '24h' as Window },
   );
 
+  /**
+   * The window's start. A window whose intervals are whole half hours starts on a half hour (it covers
+   * the current half hour and the whole ones before it), so that the server answers every closed
+   * interval from its roll-up instead of reading the runs; the past hour starts exactly an hour ago.
+   */
   private since(): string {
-    return new Date(Date.now() - WINDOWS[this.window()].ms).toISOString();
+    const { ms, interval } = WINDOWS[this.window()];
+    const now = Date.now();
+    if ((interval * 1000) % SLOT_MS !== 0) return new Date(now - ms).toISOString();
+    return new Date(Math.floor(now / SLOT_MS) * SLOT_MS + SLOT_MS - ms).toISOString();
   }
 
   protected readonly counts = query(() => {
