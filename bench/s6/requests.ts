@@ -24,6 +24,7 @@ export interface RequestTiming extends LatencySummary {
 }
 
 const HOUR = 3_600_000;
+const HALF_HOUR = 1_800_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The flow-run list's bodies (flow-run-list-params.ts `pageBody` / `filterBody`). */
@@ -91,16 +92,17 @@ export function dashboardRequests(fixture: S6Fixture, tag: string, search: strin
     path: '/flow-runs/count',
     body: () => ({ flowRuns: flowRuns() }),
   });
-  const history = (label: string, windowMs: number, interval: number): DashboardRequest => ({
+  // As the home page asks: the window starts on a half hour (the server's roll-up grain), unless `exact`.
+  const history = (label: string, windowMs: number, interval: number, exact = false): DashboardRequest => ({
     page: '/',
     label,
     method: 'POST',
     path: '/flow-runs/history',
-    body: () => ({
-      historyStart: iso(Date.now() - windowMs),
-      historyEnd: iso(Date.now()),
-      historyIntervalSeconds: interval,
-    }),
+    body: () => {
+      const now = Date.now();
+      const start = exact ? now - windowMs : Math.floor(now / HALF_HOUR) * HALF_HOUR + HALF_HOUR - windowMs;
+      return { historyStart: iso(start), historyEnd: iso(now), historyIntervalSeconds: interval };
+    },
   });
   return [
     // /flow-runs
@@ -175,6 +177,7 @@ export function dashboardRequests(fixture: S6Fixture, tag: string, search: strin
     history('history 24 h', 24 * HOUR, 1800),
     history('history 7 d', 7 * 24 * HOUR, 6 * 3600),
     history('history 30 d', 30 * 24 * HOUR, 86_400),
+    history('history 30 d, start not on a half hour', 30 * 24 * HOUR, 86_400, true),
     {
       page: '/',
       label: 'recent failures',
