@@ -15,7 +15,7 @@ import { buildDataSourceOptions, type DatabaseOptions } from './data-source';
 import { applyDialect, dialectOf, sqlitePathOf, type Dialect } from './dialect';
 import { describeDbError, isTransientDbError, isUnavailableDbError } from './errors';
 import { Mutex } from './lock';
-import { PipelinedPgTx } from './pg-pipeline';
+import { PipelinedPgTx, toPgPlaceholders } from './pg-pipeline';
 import { BACKSTOP_WAL_PAGES, WalCheckpointer } from './wal-checkpointer';
 
 export type Row = Record<string, unknown>;
@@ -25,6 +25,8 @@ export interface Queryable {
   readonly dialect: Dialect;
   readonly codec: Codec;
   query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** A read planned for its own parameters (see `Database.queryUnprepared`): for statements built per call. */
+  queryUnprepared<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs a write statement; resolves to the number of rows it changed. */
   execute(sql: string, params?: unknown[]): Promise<number>;
 }
@@ -49,11 +51,6 @@ interface QueuedTransaction {
   fn: (tx: Tx) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-}
-
-function toPgPlaceholders(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
 }
 
 export class Database {
@@ -263,6 +260,7 @@ export class Database {
       codec: this.codec,
       forUpdate: '',
       query: async <T>(sql: string, params: unknown[] = []) => this.sqliteRun(sql, params) as T[],
+      queryUnprepared: async <T>(sql: string, params: unknown[] = []) => this.sqliteRun(sql, params) as T[],
       execute: async (sql: string, params: unknown[] = []) => Number(this.sqliteRun(sql, params)[0]?.changes ?? 0),
       send: (sql: string, params: unknown[] = []) => void this.sqliteRun(sql, params),
     };

@@ -24,6 +24,12 @@ import type { Row, Tx } from './database';
  */
 type PipelineClient = PoolClient & { pipeline: boolean; connection: { stream: Socket } };
 
+/** `?` placeholders (both databases' SQL here) as PostgreSQL's `$1, $2, …`. */
+export function toPgPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
 export class PipelinedPgTx implements Tx {
   readonly dialect = 'postgres' as const;
   readonly forUpdate = ' FOR UPDATE';
@@ -51,6 +57,11 @@ export class PipelinedPgTx implements Tx {
 
   async query<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.run(sql, params)).rows as T[];
+  }
+
+  /** A read planned for its own parameters: an unnamed statement (see `Database.queryUnprepared`). */
+  async queryUnprepared<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.run(sql, params, false)).rows as T[];
   }
 
   async execute(sql: string, params: unknown[] = []): Promise<number> {
@@ -94,8 +105,8 @@ export class PipelinedPgTx implements Tx {
     this.client.pipeline = false;
   }
 
-  private async run(sql: string, params: unknown[]): Promise<QueryResult> {
-    const sent = this.submit(sql, params);
+  private async run(sql: string, params: unknown[], prepared = true): Promise<QueryResult> {
+    const sent = this.submit(sql, params, prepared);
     this.uncork();
     let result: QueryResult;
     try {
@@ -112,13 +123,13 @@ export class PipelinedPgTx implements Tx {
   }
 
   /** Submits a statement, with BEGIN ahead of it in the same packet when it is the first. */
-  private submit(sql: string, params: unknown[]): Promise<QueryResult> {
+  private submit(sql: string, params: unknown[], prepared = true): Promise<QueryResult> {
     if (!this.begun) {
       this.begun = true;
       this.cork();
       this.check(this.client.query(this.begin));
     }
-    return this.client.query(this.statement(sql), params);
+    return this.client.query(prepared ? this.statement(sql) : toPgPlaceholders(sql), params);
   }
 
   private check(sent: Promise<unknown>): void {

@@ -298,16 +298,18 @@ export class FlowRunHistoryService {
     const current = new Set(computed.map((row) => Number(row.slot)));
     for (const row of stale) current.delete(Number(row.slot));
     const covered = plan.usable.filter((slot) => current.has(slot));
-    const coveredSet = new Set(covered);
-    const rolled = (
-      await q.query<AggregateRow & { slot: unknown }>(
-        `SELECT "slot", "stateType", "stateName", "countRuns", "sumRunTime", "sumLateness"
-         FROM "flow_run_rollup" WHERE "slot" >= ? AND "slot" < ?`,
-        range,
-      )
-    )
-      .filter((row) => coveredSet.has(Number(row.slot)))
-      .map((row) => ({ ...row, bucket: Math.floor((Number(row.slot) - window.start) / window.interval) }));
+    // Summed per interval in SQL (30 days are about 5,000 rows): the same slots as `covered` — rows
+    // exist only for rolled-up slots; the slot lies in one interval; it is not marked stale.
+    const rolled = await q.query<AggregateRow>(this.sql.rolledUp, [
+      window.start,
+      window.interval,
+      plan.from,
+      plan.to,
+      window.start,
+      window.interval,
+      window.start,
+      window.interval,
+    ]);
     // The terminal runs of the window outside the covered slots, as [lo, hi) ranges.
     const gaps: [number, number][] = [];
     let cursor = window.start;
@@ -320,13 +322,7 @@ export class FlowRunHistoryService {
       this.sql.live(`r."expectedStartTime" >= ? AND r."expectedStartTime" < ? AND r."stateType" IN (${NON_TERMINAL})`),
       [...this.sql.liveParams(window), this.encode(window.start), this.encode(window.end)],
     );
-    const edges =
-      gaps.length === 0
-        ? []
-        : await q.query<AggregateRow>(this.sql.liveInRanges, [
-            ...this.sql.liveParams(window),
-            ...this.sql.ranges(gaps),
-          ]);
+    const edges = gaps.length === 0 ? [] : await this.sql.terminalInRanges(q, window, gaps);
     return [...rolled, ...unfinished, ...edges];
   }
 
@@ -411,35 +407,47 @@ function historySql(db: Database) {
   const live = (from: string) =>
     `SELECT ${bucket} AS "bucket", r."stateType" AS "stateType", r."stateName" AS "stateName", ${aggregates}
      ${from} GROUP BY 1, 2, 3`;
+  /** Parameters of `live` before its own: the bucket origin and size, and "now" (seconds) four times. */
+  const liveParams = (w: Window) => [w.start, w.interval, ...Array<number>(4).fill(w.now / 1000)];
+  const sqliteInRanges = live(
+    `FROM json_each(?) g CROSS JOIN "flow_run" r ON r."expectedStartTime" >= json_extract(g."value", '$[0]')
+       AND r."expectedStartTime" < json_extract(g."value", '$[1]')
+     WHERE r."stateType" IN (${TERMINAL})`,
+  );
   return {
-    /** Parameters of `live` before its own: the bucket origin and size, and "now" (seconds) four times. */
-    liveParams: (w: Window) => [w.start, w.interval, ...Array<number>(4).fill(w.now / 1000)],
+    liveParams,
     /** The aggregate of the runs that match `where` (alias `r`). */
     live: (where: string) => live(`FROM "flow_run" r WHERE ${where}`),
     /**
-     * The aggregate of the terminal runs in a list of [lo, hi) ranges (`ranges()`), read range by range
-     * (SQLite's CROSS JOIN keeps the ranges outside; otherwise it may read every terminal run).
+     * The aggregate of the terminal runs in a list of [lo, hi) ranges, read range by range. PostgreSQL:
+     * the ranges as constants of one statement planned for them (a bitmap OR of index ranges); joined
+     * to a list of ranges instead, it estimates a third of the table per range and reads all of it once
+     * there are a few dozen. SQLite: one statement over the ranges as JSON (its CROSS JOIN keeps them in
+     * the outer loop; otherwise it may read every terminal run).
      */
-    liveInRanges: live(
-      pg
-        ? `FROM unnest(CAST(? AS timestamptz[]), CAST(? AS timestamptz[])) AS g("lo", "hi")
-           JOIN "flow_run" r ON r."expectedStartTime" >= g."lo" AND r."expectedStartTime" < g."hi"
-           WHERE r."stateType" IN (${TERMINAL})`
-        : `FROM json_each(?) g CROSS JOIN "flow_run" r ON r."expectedStartTime" >= json_extract(g."value", '$[0]')
-             AND r."expectedStartTime" < json_extract(g."value", '$[1]')
-           WHERE r."stateType" IN (${TERMINAL})`,
-    ),
-    ranges: (ranges: [number, number][]): unknown[] =>
-      pg
-        ? [ranges.map(([lo]) => new Date(lo)), ranges.map(([, hi]) => new Date(hi))]
-        : [
-            JSON.stringify(
-              ranges.map(([lo, hi]) => [
-                db.codec.encodeTimestamp(new Date(lo)),
-                db.codec.encodeTimestamp(new Date(hi)),
-              ]),
-            ),
-          ],
+    terminalInRanges: (q: Queryable, w: Window, ranges: [number, number][]): Promise<AggregateRow[]> => {
+      if (pg) {
+        const within = ranges.map(() => `(r."expectedStartTime" >= ? AND r."expectedStartTime" < ?)`).join(' OR ');
+        return q.queryUnprepared<AggregateRow>(
+          live(`FROM "flow_run" r WHERE r."stateType" IN (${TERMINAL}) AND (${within})`),
+          [...liveParams(w), ...ranges.flatMap(([lo, hi]) => [new Date(lo), new Date(hi)])],
+        );
+      }
+      const json = ranges.map(([lo, hi]) => [
+        db.codec.encodeTimestamp(new Date(lo)),
+        db.codec.encodeTimestamp(new Date(hi)),
+      ]);
+      return q.query<AggregateRow>(sqliteInRanges, [...liveParams(w), JSON.stringify(json)]);
+    },
+    /** The rolled-up rows of `[?, ?)` per interval, for the slots inside one interval and not stale. */
+    rolledUp: `SELECT (r."slot" - CAST(? AS BIGINT)) / CAST(? AS BIGINT) AS "bucket", r."stateType", r."stateName",
+        SUM(r."countRuns") AS "countRuns", SUM(r."sumRunTime") AS "sumRunTime", SUM(r."sumLateness") AS "sumLateness"
+      FROM "flow_run_rollup" r
+      WHERE r."slot" >= ? AND r."slot" < ?
+        AND (r."slot" - CAST(? AS BIGINT)) / CAST(? AS BIGINT)
+          = (r."slot" + ${SLOT_MS - 1} - CAST(? AS BIGINT)) / CAST(? AS BIGINT)
+        AND r."slot" NOT IN (SELECT "slot" FROM "flow_run_rollup_stale")
+      GROUP BY 1, 2, 3`,
     /** Rolls up the terminal runs of `[?, ?)` by slot and state. */
     rollUp: `INSERT INTO "flow_run_rollup" ("slot", "stateType", "stateName", "countRuns", "sumRunTime", "sumLateness")
       SELECT ${slot}, r."stateType", COALESCE(r."stateName", ''), COUNT(*), SUM(r."totalRunTime"),
