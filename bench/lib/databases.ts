@@ -44,7 +44,7 @@ function databaseUrl(adminUrl: string, name: string, connectionOptions = ''): st
 }
 
 /** The `postgres` maintenance database of the admin URL's server: it exists even when `<admin db>` does not. */
-function maintenanceUrl(adminUrl: string): string {
+export function maintenanceUrl(adminUrl: string): string {
   const url = new URL(adminUrl);
   url.pathname = '/postgres';
   return url.toString();

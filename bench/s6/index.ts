@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Database } from '@rigel/server';
-import { freshPostgres, freshSqlite, type BenchDialect } from '../lib/databases';
+import { freshPostgres, freshSqlite, maintenanceUrl, type BenchDialect } from '../lib/databases';
 import { startServerProcess } from '../lib/server';
 import { timeFirstRenders, type PageRender } from './browser';
 import { populate, type S6Fixture } from './populate';
@@ -53,7 +53,8 @@ interface S6Database {
 }
 
 async function pgDatabaseExists(adminUrl: string, name: string): Promise<boolean> {
-  const client = new Client({ connectionString: adminUrl });
+  // Through the maintenance database: `<admin db>` itself need not exist (the bench creates its own).
+  const client = new Client({ connectionString: maintenanceUrl(adminUrl) });
   await client.connect();
   try {
     const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
