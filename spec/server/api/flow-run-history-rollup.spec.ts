@@ -19,6 +19,7 @@ import {
 } from '@rigel/server/services/flow-run-history';
 import { Fixtures, rowCounts } from '../../support/api';
 import { startTestServer, type TestServer } from '../../support/server';
+import { rng } from '../../../bench/s6/data';
 
 const T0 = Date.parse('2030-01-01T00:00:00.000Z');
 const HOUR = 3_600_000;
@@ -43,18 +44,6 @@ interface HistoryRequest {
   historyEnd: string;
   historyIntervalSeconds: number;
   flows?: { id: { any: string[] } };
-}
-
-/** A seeded generator (mulberry32), so that a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The home page's window: starts on a half hour, ends now. */
@@ -169,7 +158,7 @@ describe('flow-run history roll-up', () => {
 
   it('equals the direct aggregation through random creates, transitions, retries, moves and deletes', async () => {
     const seed = Number(process.env.RIGEL_HISTORY_SEED ?? 20301);
-    const rand = random(seed);
+    const rand = rng(seed); // seeded (mulberry32), so that a failing sequence can be replayed
     const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)]!;
     const flows = [await fx.flow('etl'), await fx.flow('reports'), await fx.flow('doomed')];
     const deployment = await server.api.post('/deployments', {
