@@ -7,7 +7,7 @@
  * SQLite's WAL checkpoints run on a worker thread (wal-checkpointer.ts), not inside a commit.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { DatabaseUnavailableError } from '../schemas/errors';
 import { Codec, entityCodec, type EntityCodec } from './codec';
@@ -41,7 +41,18 @@ export interface Tx extends Queryable {
   send(sql: string, params?: unknown[]): void;
 }
 
+export interface TransactionOptions {
+  /**
+   * PostgreSQL group commit (with `collectWrites`): `<class>:<id>` of the one row the transaction
+   * locks with its first statement. The transactions of one I/O phase with the same class and distinct
+   * ids may share one transaction and one COMMIT (see `runPgGroup`).
+   */
+  group?: string;
+}
+
 const MAX_TRANSACTION_ATTEMPTS = 6;
+/** At most this many PostgreSQL transactions share one COMMIT. */
+const MAX_PG_GROUP = 32;
 /** At most this many queued SQLite transactions share one commit. */
 const MAX_GROUP_COMMIT = 64;
 /** SQLite work is synchronous: after this long without an event-loop turn, the queue lets one happen. */
@@ -52,6 +63,14 @@ interface QueuedTransaction {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
+
+interface GroupedTransaction extends QueuedTransaction {
+  /** The class part of `TransactionOptions.group`, and the id. */
+  kind: string;
+  key: string;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export class Database {
   readonly dialect: Dialect;
@@ -65,6 +84,8 @@ export class Database {
   private loopMarkSince = 0;
   private readonly sqliteStatements = new Map<string, BetterSqlite3.Statement>();
   private readonly pgStatements = new Map<string, { name: string; text: string }>();
+  private readonly pgGroupQueue: GroupedTransaction[] = [];
+  private pgGroupScheduled = false;
   private checkpointer: WalCheckpointer | null = null;
   private closed = false;
   /**
@@ -187,7 +208,10 @@ export class Database {
   }
 
   /** Runs `fn` in one write transaction, retrying the whole of it on transient failures. */
-  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    if (options?.group !== undefined && this.collectWrites && this.dialect === 'postgres' && !this.closed) {
+      return this.pgGroupedTransaction(fn, options.group);
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.guard(() =>
@@ -383,6 +407,185 @@ export class Database {
     } finally {
       tx.close();
       client.release(broken ? true : undefined);
+    }
+  }
+
+  /** Queues a transaction for the group commit of the current I/O phase (see `runPgGroup`). */
+  private pgGroupedTransaction<T>(fn: (tx: Tx) => Promise<T>, group: string): Promise<T> {
+    const colon = group.indexOf(':');
+    return new Promise<T>((resolve, reject) => {
+      this.pgGroupQueue.push({
+        fn: fn as (tx: Tx) => Promise<unknown>,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        kind: group.slice(0, colon),
+        key: group.slice(colon + 1),
+      });
+      if (!this.pgGroupScheduled) {
+        this.pgGroupScheduled = true;
+        setImmediate(() => this.flushPgGroups());
+      }
+    });
+  }
+
+  /** Splits the queued transactions into groups: one class, distinct ids, at most MAX_PG_GROUP. */
+  private flushPgGroups(): void {
+    this.pgGroupScheduled = false;
+    const queued = this.pgGroupQueue.splice(0);
+    const open = new Map<string, { items: GroupedTransaction[]; keys: Set<string> }[]>();
+    for (const item of queued) {
+      let groups = open.get(item.kind);
+      if (!groups) open.set(item.kind, (groups = []));
+      let group = groups.find((g) => g.items.length < MAX_PG_GROUP && !g.keys.has(item.key));
+      if (!group) groups.push((group = { items: [], keys: new Set() }));
+      group.items.push(item);
+      group.keys.add(item.key);
+    }
+    for (const groups of open.values()) {
+      for (const { items } of groups) {
+        if (items.length === 1) this.runAlone(items[0]!);
+        else void this.runPgGroup(items);
+      }
+    }
+  }
+
+  private runAlone(item: QueuedTransaction): void {
+    this.transaction(item.fn).then(item.resolve, item.reject);
+  }
+
+  /**
+   * One PostgreSQL transaction for several: the first statement of every member (the locking read of
+   * its own row; distinct rows, locked in id order so that two groups cannot deadlock on them) leaves
+   * at once, in one packet; then the members continue one after another, in that order, each seeing
+   * the writes of the ones before it, exactly as if they ran one after another — their writes are sent
+   * without waiting and leave with one COMMIT. Every member's promise settles after the COMMIT.
+   *
+   * A member that fails having only read is rejected alone (the others commit). Any other failure — a
+   * database error, a member failing after it wrote, the COMMIT — rolls the group back and runs each
+   * member again in a transaction of its own.
+   */
+  private async runPgGroup(group: GroupedTransaction[]): Promise<void> {
+    group.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    let client: PoolClient;
+    try {
+      client = await this.pool().connect();
+    } catch {
+      for (const item of group) this.runAlone(item);
+      return;
+    }
+    const tx = new PipelinedPgTx(client, (sql) => this.pgStatement(sql), this.codec);
+    let outcomes: Outcome[] | null = null;
+    let broken = false;
+    try {
+      outcomes = await this.runMembers(tx, group);
+    } catch (error) {
+      if (isUnavailableDbError(error)) {
+        // Whether the COMMIT happened is not known: running the members again could apply them twice.
+        tx.close();
+        client.release(true);
+        const unavailable = new DatabaseUnavailableError(describeDbError(error));
+        for (const item of group) item.reject(unavailable);
+        return;
+      }
+      await tx.rollback().catch(() => (broken = true));
+    }
+    tx.close();
+    client.release(broken ? true : undefined);
+    if (!outcomes) {
+      for (const item of group) this.runAlone(item);
+      return;
+    }
+    group.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+
+  /** The members' outcomes once committed; null when the group was rolled back (run each alone). */
+  private async runMembers(tx: PipelinedPgTx, group: GroupedTransaction[]): Promise<Outcome[] | null> {
+    const members: GroupMember[] = [];
+    const finished: Promise<Outcome>[] = [];
+    let previous: Promise<unknown> = Promise.resolve();
+    tx.hold();
+    for (const item of group) {
+      const member = new GroupMember(tx, previous);
+      const done = item.fn(member).then(
+        (value): Outcome => ({ ok: true, value }),
+        (error: unknown): Outcome => ({ ok: false, error }),
+      );
+      members.push(member);
+      finished.push(done);
+      previous = done;
+    }
+    // The first statements leave together; what the members send after them leaves with COMMIT.
+    tx.flush();
+    const outcomes = await Promise.all(finished);
+    const committable =
+      !tx.failed && outcomes.every((outcome, i) => !members[i]!.failed && (outcome.ok || !members[i]!.wrote));
+    if (!committable) {
+      await tx.rollback();
+      return null;
+    }
+    await tx.commit();
+    return outcomes;
+  }
+}
+
+/**
+ * A member of a PostgreSQL group transaction (`Database.runPgGroup`): its first statement leaves at
+ * once; it continues after the member before it finished (`turn`).
+ */
+class GroupMember implements Tx {
+  readonly dialect = 'postgres' as const;
+  readonly forUpdate = ' FOR UPDATE';
+  readonly codec: Codec;
+  /** Whether it sent a write. */
+  wrote = false;
+  /** Whether a statement of it failed (the group's transaction is then aborted). */
+  failed = false;
+  private started = false;
+
+  constructor(
+    private readonly tx: PipelinedPgTx,
+    private readonly turn: Promise<unknown>,
+  ) {
+    this.codec = tx.codec;
+  }
+
+  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]> {
+    return this.statement(() => this.tx.query<T>(sql, params));
+  }
+
+  queryUnprepared<T = Row>(sql: string, params?: unknown[]): Promise<T[]> {
+    return this.statement(() => this.tx.queryUnprepared<T>(sql, params));
+  }
+
+  execute(sql: string, params?: unknown[]): Promise<number> {
+    this.wrote = true;
+    return this.statement(() => this.tx.execute(sql, params));
+  }
+
+  send(sql: string, params?: unknown[]): void {
+    this.wrote = true;
+    if (!this.started) throw new Error('a grouped transaction begins with a read of its own row');
+    this.tx.send(sql, params);
+  }
+
+  private async statement<R>(run: () => Promise<R>): Promise<R> {
+    const first = !this.started;
+    this.started = true;
+    if (!first) await this.turn;
+    const sent = run();
+    // A statement awaited during the member's turn leaves now (the group holds everything else).
+    if (!first) this.tx.flush();
+    try {
+      return await sent;
+    } catch (error) {
+      this.failed = true;
+      throw error;
+    } finally {
+      if (first) await this.turn;
     }
   }
 }

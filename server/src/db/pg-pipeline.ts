@@ -40,6 +40,8 @@ export class PipelinedPgTx implements Tx {
   private failure: { error: unknown } | null = null;
   /** Whether this transaction corked the socket (statements wait there for the next one, or COMMIT). */
   private corked = false;
+  /** While held (`hold`), statements stay corked until `release`, even ones awaited. */
+  private held = false;
 
   constructor(
     private readonly pg: PoolClient,
@@ -83,7 +85,7 @@ export class PipelinedPgTx implements Tx {
   async commit(): Promise<void> {
     if (!this.begun) return;
     const commit = this.client.query('COMMIT');
-    this.uncork();
+    this.release();
     await Promise.all(this.unchecked);
     if (this.failure) {
       // PostgreSQL rolled back instead (a COMMIT of a failed transaction does).
@@ -94,32 +96,38 @@ export class PipelinedPgTx implements Tx {
   }
 
   async rollback(): Promise<void> {
-    this.uncork();
+    this.release();
     await Promise.all(this.unchecked);
     if (this.begun) await this.client.query('ROLLBACK');
   }
 
   /** Back to one statement at a time, before the client returns to the pool (every statement answered). */
   close(): void {
-    this.uncork();
+    this.release();
     this.client.pipeline = false;
   }
 
   private async run(sql: string, params: unknown[], prepared = true): Promise<QueryResult> {
     const sent = this.submit(sql, params, prepared);
+    // Only the statements sent before this one (a group's members send more while it waits).
+    const earlier = this.unchecked.length;
     this.uncork();
     let result: QueryResult;
     try {
       result = await sent;
     } catch (error) {
       // A statement sent earlier failed first: this one only found the transaction aborted.
-      await Promise.all(this.unchecked);
+      await this.settled(earlier);
       throw this.failure ? this.failure.error : error;
     }
     // The statements sent before this one were answered before it: their outcome is known already.
-    await Promise.all(this.unchecked);
+    await this.settled(earlier);
     if (this.failure) throw this.failure.error;
     return result;
+  }
+
+  private settled(count: number): Promise<unknown> {
+    return count === this.unchecked.length ? Promise.all(this.unchecked) : Promise.all(this.unchecked.slice(0, count));
   }
 
   /** Submits a statement, with BEGIN ahead of it in the same packet when it is the first. */
@@ -143,6 +151,29 @@ export class PipelinedPgTx implements Tx {
     );
   }
 
+  /** Keeps every statement submitted from now on in the socket's buffer until `release`: one packet. */
+  hold(): void {
+    this.held = true;
+    this.cork();
+  }
+
+  release(): void {
+    this.held = false;
+    this.uncork();
+  }
+
+  /** Sends what is held, and goes on holding. */
+  flush(): void {
+    if (!this.held) return;
+    this.release();
+    this.hold();
+  }
+
+  /** Whether a statement failed (the transaction is aborted). */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
   private cork(): void {
     if (this.corked) return;
     this.corked = true;
@@ -150,7 +181,7 @@ export class PipelinedPgTx implements Tx {
   }
 
   private uncork(): void {
-    if (!this.corked) return;
+    if (!this.corked || this.held) return;
     this.corked = false;
     this.client.connection.stream.uncork();
   }

@@ -67,6 +67,21 @@ function insertStateSql(kind: RunKind): string {
   return `INSERT INTO "${state}" ("id", "created", "${fk}", "type", "name", "timestamp", "message", "stateDetails", "data") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 }
 
+/** The FlowRunSummary columns of `flow_run f`, joined to a task run's locking read. */
+const FLOW_SUMMARY_COLUMNS =
+  ', f."id" AS "f_id", f."stateType" AS "f_stateType", f."stateName" AS "f_stateName", f."runCount" AS "f_runCount"';
+
+/** The flow run of a row read with FLOW_SUMMARY_COLUMNS (null when the task run has none). */
+function flowRunSummaryOf(row: Row): FlowRunSummary | null {
+  if (row.f_id == null) return null;
+  return {
+    id: String(row.f_id),
+    stateType: (row.f_stateType ?? null) as FlowRunSummary['stateType'],
+    stateName: (row.f_stateName ?? null) as string | null,
+    runCount: Number(row.f_runCount),
+  };
+}
+
 export class OrchestrationStore {
   private readonly runCodecs: Record<RunKind, EntityCodec>;
   private readonly stateCodecs: Record<RunKind, EntityCodec>;
@@ -137,17 +152,23 @@ export class OrchestrationStore {
     tx: Tx,
     kind: RunKind,
     id: string,
-  ): Promise<{ run: RunRecord; state: StateRecord | null } | null> {
+    withFlowRun = false,
+  ): Promise<{ run: RunRecord; state: StateRecord | null; flowRun?: FlowRunSummary | null } | null> {
     const { run, state } = TABLES[kind];
     const columns = STATE_COLUMNS.map((c) => `s."${c}" AS "s_${c}"`).join(', ');
+    // A task run's flow run (what the task rules of → RUNNING read) comes in the same statement.
+    const flow = withFlowRun && kind === 'task';
     const rows = await tx.query(
-      `SELECT r.*, ${columns} FROM "${run}" r LEFT JOIN "${state}" s ON s."id" = r."stateId" WHERE r."id" = ?${
-        tx.forUpdate ? ' FOR UPDATE OF r' : ''
-      }`,
+      `SELECT r.*, ${columns}${flow ? FLOW_SUMMARY_COLUMNS : ''} FROM "${run}" r LEFT JOIN "${state}" s ON s."id" = r."stateId"${
+        flow ? ' LEFT JOIN "flow_run" f ON f."id" = r."flowRunId"' : ''
+      } WHERE r."id" = ?${tx.forUpdate ? ' FOR UPDATE OF r' : ''}`,
       [id],
     );
-    if (!rows[0]) return null;
-    const found = this.splitRunWithState(kind, rows[0]);
+    const row = rows[0];
+    if (!row) return null;
+    const found: { run: RunRecord; state: StateRecord | null; flowRun?: FlowRunSummary | null } =
+      this.splitRunWithState(kind, row);
+    if (flow) found.flowRun = flowRunSummaryOf(row);
     if ((found.state?.id ?? null) !== (found.run.stateId ?? null)) {
       found.state = found.run.stateId ? await this.readState(tx, kind, found.run.stateId) : null;
     }
@@ -163,6 +184,7 @@ export class OrchestrationStore {
     const run: Row = {};
     const state: Row = {};
     for (const key of Object.keys(row)) {
+      if (key.startsWith('f_')) continue;
       if (key.startsWith('s_')) {
         const column = key.slice(2);
         state[column] = codec.decode(stateKinds.get(column), row[key]);

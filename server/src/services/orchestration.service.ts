@@ -116,12 +116,19 @@ export class OrchestrationService {
     options: TransitionOptions = {},
   ): Promise<TransitionOutcome> {
     const changes = new ChangeSet();
-    const outcome = await this.deps.db.transaction(async (tx) => {
-      changes.clear();
-      const locked = await this.store.lockRunWithState(tx, kind, runId);
-      if (!locked) throw new ObjectNotFoundError(RUN_LABEL[kind], runId);
-      return this.transition(tx, kind, locked.run, proposal, options, changes, { initialState: locked.state });
-    });
+    const outcome = await this.deps.db.transaction(
+      async (tx) => {
+        changes.clear();
+        // Only → RUNNING has task rules that read the flow run.
+        const locked = await this.store.lockRunWithState(tx, kind, runId, proposal.type === 'RUNNING');
+        if (!locked) throw new ObjectNotFoundError(RUN_LABEL[kind], runId);
+        return this.transition(tx, kind, locked.run, proposal, options, changes, {
+          initialState: locked.state,
+          flowRun: locked.flowRun,
+        });
+      },
+      { group: `${kind}:${runId}` },
+    );
     this.publish(changes);
     return outcome;
   }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Database } from '@rigel/server';
+import type { Database, Tx } from '@rigel/server';
 import { freshDatabase, isPostgres } from '../../support/database';
 
 describe('Database.transaction (grouped commits on SQLite)', () => {
@@ -117,5 +117,176 @@ describe('Database.transaction (grouped commits on SQLite)', () => {
       expect(seen.filter((s) => s.startsWith('tx'))).to.have.length(10);
       expect(await db.query(`SELECT COUNT(*) AS n FROM "result"`)).to.deep.equal([{ n: isPostgres() ? '10' : 10 }]);
     });
+  });
+});
+
+/**
+ * `transaction(fn, { group })` with `collectWrites` (a server): on PostgreSQL the transactions of one
+ * I/O phase that lock distinct rows of one class share one transaction and one COMMIT; on SQLite the
+ * option changes nothing (its write groups above apply). Either way each caller sees its transaction
+ * behave as if it ran alone, after the ones before it.
+ */
+describe('Database.transaction with a group (PostgreSQL group commit)', () => {
+  const insert = `INSERT INTO "result" ("key", "created", "serializer", "data", "size") VALUES (?, '2030-01-01 00:00:00.000', 's', 'd', ?)`;
+  let db: Database;
+
+  beforeEach(async () => {
+    db = await freshDatabase();
+    db.collectWrites = true;
+  });
+  afterEach(() => {
+    db.collectWrites = false;
+  });
+
+  async function rows(keys: string[], size = 0): Promise<void> {
+    await db.transaction(async (tx) => {
+      for (const key of keys) await tx.execute(insert, [key, size]);
+    });
+  }
+
+  async function sizes(): Promise<Record<string, number>> {
+    const found = await db.query<{ key: string; size: unknown }>(`SELECT "key", "size" FROM "result" ORDER BY "key"`);
+    return Object.fromEntries(found.map((r) => [r.key, Number(r.size)]));
+  }
+
+  /** Locks `key`'s row (the first statement), then runs `then`. */
+  function locking<T>(key: string, then: (tx: Tx, size: number) => Promise<T> | T): Promise<T> {
+    return db.transaction(
+      async (tx) => {
+        const found = await tx.query<{ size: unknown }>(`SELECT "size" FROM "result" WHERE "key" = ?${tx.forUpdate}`, [
+          key,
+        ]);
+        return then(tx, Number(found[0]!.size));
+      },
+      { group: `result:${key}` },
+    );
+  }
+
+  it('shares one transaction between the transactions of distinct rows on PostgreSQL, and gives each its answer', async () => {
+    const keys = Array.from({ length: 12 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+    await rows(keys);
+    const answers = await Promise.all(
+      [...keys, 'k03'].map((key, i) =>
+        locking(key, async (tx, size) => {
+          tx.send(`UPDATE "result" SET "size" = ? WHERE "key" = ?`, [size + 1, key]);
+          const txid = isPostgres() ? (await tx.query<{ id: string }>(`SELECT txid_current() AS id`))[0]!.id : '';
+          return { i, key, size, txid };
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.i)).to.deep.equal(Array.from({ length: 13 }, (_, i) => i));
+    expect(await sizes()).to.deep.equal({ ...Object.fromEntries(keys.map((k) => [k, 1])), k03: 2 });
+    // The two transactions of k03 ran one after the other (either may go first): one saw the other's write.
+    const k03 = answers.filter((a) => a.key === 'k03');
+    expect(k03.map((a) => a.size).sort()).to.deep.equal([0, 1]);
+    if (isPostgres()) {
+      const others = answers.filter((a) => a.key !== 'k03');
+      expect(new Set(others.map((a) => a.txid)).size).to.equal(1);
+      expect(new Set(k03.map((a) => a.txid)).size).to.equal(2);
+      expect(k03.map((a) => a.txid)).to.include(others[0]!.txid);
+    }
+  });
+
+  it('runs the members one after another after their first statement: none loses another’s update', async () => {
+    const keys = Array.from({ length: 10 }, (_, i) => `m${i}`);
+    await rows([...keys, 'shared']);
+    // Every member also updates one shared row, read with a lock after its own: each sees the earlier ones'.
+    const seen = await Promise.all(
+      [...keys, ...keys].map((key) =>
+        locking(key, async (tx, size) => {
+          const shared = await tx.query<{ size: unknown }>(
+            `SELECT "size" FROM "result" WHERE "key" = 'shared'${tx.forUpdate}`,
+          );
+          const count = Number(shared[0]!.size);
+          tx.send(`UPDATE "result" SET "size" = ? WHERE "key" = 'shared'`, [count + 1]);
+          tx.send(`UPDATE "result" SET "size" = ? WHERE "key" = ?`, [size + 1, key]);
+          return count;
+        }),
+      ),
+    );
+    expect([...seen].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i));
+    expect(await sizes()).to.deep.equal({ ...Object.fromEntries(keys.map((k) => [k, 2])), shared: 20 });
+  });
+
+  it('rejects a member that fails having only read, alone: the others commit, each run once', async () => {
+    const keys = ['a', 'b', 'c', 'd', 'e'];
+    await rows(keys);
+    const calls: Record<string, number> = {};
+    const outcomes = await Promise.allSettled(
+      keys.map((key) =>
+        locking(key, (tx, size) => {
+          calls[key] = (calls[key] ?? 0) + 1;
+          if (key === 'c') throw new Error('no such thing');
+          tx.send(`UPDATE "result" SET "size" = ? WHERE "key" = ?`, [size + 1, key]);
+          return key;
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).to.deep.equal([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect((outcomes[2] as PromiseRejectedResult).reason.message).to.equal('no such thing');
+    expect(await sizes()).to.deep.equal({ a: 1, b: 1, c: 0, d: 1, e: 1 });
+    expect(calls).to.deep.equal({ a: 1, b: 1, c: 1, d: 1, e: 1 });
+  });
+
+  it('rolls the group back when a member fails after writing, and runs the others again alone', async () => {
+    const keys = ['a', 'b', 'c', 'd'];
+    await rows(keys);
+    const calls: Record<string, number> = {};
+    const outcomes = await Promise.allSettled(
+      keys.map((key) =>
+        locking(key, (tx, size) => {
+          calls[key] = (calls[key] ?? 0) + 1;
+          tx.send(`UPDATE "result" SET "size" = ? WHERE "key" = ?`, [size + 1, key]);
+          if (key === 'b') throw new Error('changed its mind');
+          return key;
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(await sizes()).to.deep.equal({ a: 1, b: 0, c: 1, d: 1 });
+    // PostgreSQL ran every member twice (in the group, then alone); SQLite rolled back b's savepoint only.
+    const twice = isPostgres() ? 2 : 1;
+    expect(calls).to.deep.equal({ a: twice, b: twice, c: twice, d: twice });
+  });
+
+  it('rejects the member whose write fails with that error (not “transaction aborted”), and commits the others', async () => {
+    await rows(['a', 'b', 'c', 'taken']);
+    const outcomes = await Promise.allSettled(
+      ['a', 'b', 'c'].map((key) =>
+        locking(key, (tx, size) => {
+          tx.send(`UPDATE "result" SET "size" = ? WHERE "key" = ?`, [size + 1, key]);
+          if (key === 'b') tx.send(insert, ['taken', 9]); // a unique violation, raised at COMMIT
+          return key;
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+    const reason = (outcomes[1] as PromiseRejectedResult).reason as Error;
+    expect(reason.message).to.match(/unique|UNIQUE/);
+    expect(reason.message).to.not.match(/aborted/);
+    expect(await sizes()).to.deep.equal({ a: 1, b: 0, c: 1, taken: 0 });
+  });
+
+  it('leaves every pooled connection usable, one statement at a time, after groups that failed', async () => {
+    await rows(['a', 'b']);
+    await Promise.allSettled(
+      ['a', 'b'].map((key) =>
+        locking(key, (tx) => {
+          tx.send(`UPDATE "result" SET "size" = 1 WHERE "key" = ?`, [key]);
+          tx.send(insert, [key, 2]); // its own key again: a unique violation
+        }),
+      ),
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => db.query<{ n: unknown }>(`SELECT ? AS n`, [String(i)])),
+    );
+    expect(answers.map((a) => String(a[0]!.n))).to.deep.equal(Array.from({ length: 30 }, (_, i) => String(i)));
+    expect(await sizes()).to.deep.equal({ a: 0, b: 0 });
   });
 });
