@@ -28,29 +28,34 @@ export class TaskRunsService {
     const changes = new ChangeSet();
     let first: Awaited<ReturnType<typeof proposeFirstState>>;
     try {
-      first = await this.db.transaction(async (tx) => {
-        changes.clear();
-        // The flow run is read (not just checked) because the rules of the first state need it too.
-        const flowRun = dto.flowRunId ? await store.readFlowRunSummary(tx, dto.flowRunId) : null;
-        if (dto.flowRunId && !flowRun) throw new ObjectNotFoundError('Flow run', dto.flowRunId);
-        // Fields added to the common values, not spread into a new object (a V8 hidden class per object).
-        const values: Record<string, unknown> = newRunValues(
-          this.clock(),
-          dto.name ?? `${dto.taskKey}-${dto.dynamicKey}`,
-          dto.tags,
-          dto.empiricalPolicy,
-        );
-        values.flowRunId = dto.flowRunId ?? null;
-        values.taskKey = dto.taskKey;
-        values.dynamicKey = dto.dynamicKey;
-        values.cacheKey = dto.cacheKey ?? null;
-        values.cacheExpiration = dto.cacheExpiration ? new Date(dto.cacheExpiration) : null;
-        values.taskVersion = dto.taskVersion ?? null;
-        values.taskInputs = dto.taskInputs ?? {};
-        values.flowRunRunCount = 0;
-        const run = store.newRunRecord('task', values);
-        return proposeFirstState(this.orchestration, tx, 'task', run, dto.state, changes, flowRun, TASK_RUN_KEY);
-      });
+      first = await this.db.transaction(
+        async (tx) => {
+          changes.clear();
+          // The flow run is read (not just checked) because the rules of the first state need it too.
+          const flowRun = dto.flowRunId ? await store.readFlowRunSummary(tx, dto.flowRunId) : null;
+          if (dto.flowRunId && !flowRun) throw new ObjectNotFoundError('Flow run', dto.flowRunId);
+          // Fields added to the common values, not spread into a new object (a V8 hidden class per object).
+          const values: Record<string, unknown> = newRunValues(
+            this.clock(),
+            dto.name ?? `${dto.taskKey}-${dto.dynamicKey}`,
+            dto.tags,
+            dto.empiricalPolicy,
+          );
+          values.flowRunId = dto.flowRunId ?? null;
+          values.taskKey = dto.taskKey;
+          values.dynamicKey = dto.dynamicKey;
+          values.cacheKey = dto.cacheKey ?? null;
+          values.cacheExpiration = dto.cacheExpiration ? new Date(dto.cacheExpiration) : null;
+          values.taskVersion = dto.taskVersion ?? null;
+          values.taskInputs = dto.taskInputs ?? {};
+          values.flowRunRunCount = 0;
+          const run = store.newRunRecord('task', values);
+          return proposeFirstState(this.orchestration, tx, 'task', run, dto.state, changes, flowRun, TASK_RUN_KEY);
+        },
+        // Creates in a flow run (whose read is the first statement) share PostgreSQL group commits
+        // (Database.runPgGroup); the group key is the new run's unique key.
+        dto.flowRunId ? { group: `task-create:${dto.flowRunId}/${dto.taskKey}/${dto.dynamicKey}` } : undefined,
+      );
     } catch (error) {
       if (!RunExistsError.caused(error, TASK_RUN_KEY)) throw error;
       return { run: await this.runs.read('task', await this.existingId(dto)), created: false };
