@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { State } from '@rigel/server';
+import type { TaskRunCreateDto } from '@rigel/server/schemas/dto/task-run.dto';
 import { harness, type Harness } from '../../support/orchestration';
 
 /**
@@ -58,6 +59,33 @@ for (const collectWrites of [false, true])
         });
       });
     }
+
+    describe('when task runs are created at once, one of them sent three times (a retried request)', () => {
+      it('creates each once with its first state; the re-sent creates answer with the same run', async () => {
+        const flowRunId = (await h.runIn('flow', { type: 'RUNNING' })).id;
+        const keys = ['0', '1', '2', '3', '4', '5', '6', '7', '3', '3'];
+        const created = await Promise.all(
+          keys.map((dynamicKey) =>
+            h.services.taskRuns.create({
+              flowRunId,
+              taskKey: 'burst',
+              dynamicKey,
+              state: { type: 'RUNNING' },
+            } as TaskRunCreateDto),
+          ),
+        );
+        const ids = created.map((c) => c.run.id);
+        expect(new Set(ids).size).to.equal(8);
+        expect(ids[8]).to.equal(ids[3]);
+        expect(ids[9]).to.equal(ids[3]);
+        expect(created.filter((c) => c.created)).to.have.length(8);
+        for (const id of new Set(ids)) {
+          const history = await h.services.runs.states('task', id);
+          expect(history.map((st) => st.type)).to.deep.equal(['RUNNING']);
+          expect((await h.read('task', id)).stateId).to.equal(history[0]!.id);
+        }
+      });
+    });
 
     describe('when two workers claim the same SCHEDULED flow run at once', () => {
       it('accepts exactly one claim and aborts the other', async () => {
