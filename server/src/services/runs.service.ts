@@ -119,16 +119,19 @@ export class RunsService {
     const order =
       kind === 'flow' ? flowRunOrder((dto as FlowRunFilterDto).sort) : taskRunOrder((dto as TaskRunFilterDto).sort);
     const { run, alias } = TABLE[kind];
-    // Past the first page, the skipped rows are found without their states (an index-only scan where
-    // the filter's index covers the sort), and only the page's rows are joined to theirs: page 200 of a
-    // state joined 5,000 states to return 25.
+    // The page's runs are found without their states, and only they are joined to theirs: past the
+    // first page the skipped rows are read without a join (an index-only scan where the filter's index
+    // covers the sort: page 200 of a state joined 5,000 states to return 25); on PostgreSQL the first
+    // page too, since a filter not read in the list's order (a name search: 2,900 runs found by the
+    // trigram index, then sorted) otherwise joins every match before the top 25 are kept (22 → 5 ms).
+    const direct = offset === 0 && this.db.dialect === 'sqlite';
     const rows = await this.db.queryUnprepared(
-      offset === 0
+      direct
         ? `${runWithStateSelect(kind)} WHERE ${where.sql()} ORDER BY ${order} LIMIT ?`
         : `${runWithStateSelect(kind)} WHERE ${alias}."id" IN (
              SELECT ${alias}."id" FROM "${run}" ${alias} WHERE ${where.sql()} ORDER BY ${order} LIMIT ? OFFSET ?
            ) ORDER BY ${order}`,
-      offset === 0 ? [...where.params, limit] : [...where.params, limit, offset],
+      direct ? [...where.params, limit] : [...where.params, limit, offset],
     );
     const now = this.clock();
     return rows.map((row) => this.toApi(kind, row, now));
