@@ -510,10 +510,15 @@ export class Database {
     tx.hold();
     for (const item of group) {
       const member = new GroupMember(tx, previous);
-      const done = item.fn(member).then(
-        (value): Outcome => ({ ok: true, value }),
-        (error: unknown): Outcome => ({ ok: false, error }),
-      );
+      let done: Promise<Outcome>;
+      try {
+        done = item.fn(member).then(
+          (value): Outcome => ({ ok: true, value }),
+          (error: unknown): Outcome => ({ ok: false, error }),
+        );
+      } catch (error) {
+        done = Promise.resolve({ ok: false, error });
+      }
       members.push(member);
       finished.push(done);
       previous = done;
