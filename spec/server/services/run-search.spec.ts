@@ -74,4 +74,18 @@ describe('FlowRunSearch', () => {
     expect(trigramPhrase('🚀🚀🚀')).to.equal('"🚀🚀🚀"');
     expect(trigramPhrase('a\u0000b')).to.equal(null);
   });
+
+  it('gives each database what its planner needs for a name search: a trigram table (SQLite), a large name sample (PostgreSQL)', async () => {
+    if (isPostgres()) {
+      const rows = await h.db.query<{ target: unknown }>(
+        `SELECT attstattarget AS target FROM pg_attribute WHERE attrelid = 'flow_run'::regclass AND attname = 'name'`,
+      );
+      expect(Number(rows[0]!.target)).to.equal(1000);
+    } else {
+      const rows = await h.db.query<{ n: unknown }>(
+        `SELECT COUNT(*) AS n FROM "flow_run_name_trigram" WHERE "flow_run_name_trigram" MATCH '"otter"'`,
+      );
+      expect(Number(rows[0]!.n)).to.equal(3);
+    }
+  });
 });
