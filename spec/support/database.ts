@@ -27,6 +27,7 @@ export const SPEC_TABLES = [
   'work_pool',
   'deleted_object',
   'flow_run_rollup',
+  'flow_run_rollup_flow',
   'flow_run_rollup_slot',
   'flow_run_rollup_stale',
 ];

@@ -2,13 +2,16 @@
  * The run history of the dashboard's chart (`POST /flow-runs/history`): run counts per time interval
  * and state, by expected start time, with the summed run time and lateness (seconds).
  *
- * A request with filters reads the runs of its window. Without filters (the home page) the window's
- * closed past is read from a roll-up instead, so that 30 days cost about as much as 24 hours:
+ * Without filters (the home page), or filtered only by flow or deployment ids (the flow and deployment
+ * pages), the window's closed past is read from a roll-up, so that 30 days cost about as much as 24
+ * hours; any other filter reads the matching runs of its window:
  *
- * - The roll-up (migration HistoryRollup) holds, per 30-minute slot of expected start time and state,
- *   the count, run time and lateness of the runs in a terminal state: those no longer change with the
- *   clock. It covers only slots that ended SETTLE_MS ago, filled on the first request that needs them
- *   (in transactions of a day of slots) and by a background loop (HistoryRollupService).
+ * - The roll-up (migrations HistoryRollup, HistoryRollupByFlow) holds, per 30-minute slot of expected
+ *   start time and state, the count, run time and lateness of the runs in a terminal state: those no
+ *   longer change with the clock. `flow_run_rollup_flow` has them per flow and deployment too, and
+ *   `flow_run_rollup` (what the home page reads) is summed from it. It covers only slots that ended
+ *   SETTLE_MS ago, filled on the first request that needs them (in transactions of a day of slots) and
+ *   by a background loop (HistoryRollupService). Both tables are rolled up and dropped per slot together.
  * - Each answer adds, from the run table: the runs in non-terminal states of the whole window (index
  *   range scans of `(stateType, expectedStartTime)`: their run time and lateness grow with the clock),
  *   and the terminal runs outside the rolled-up slots (the recent part, edges that do not fill a
@@ -30,7 +33,7 @@
 import type { Database, Queryable, Tx } from '../db/database';
 import type { Clock } from '../orchestration/clock';
 import type { RunRecord } from '../orchestration/records';
-import type { FlowRunHistoryDto } from '../schemas/dto/filters.dto';
+import type { FlowRunFiltersDto, FlowRunHistoryDto } from '../schemas/dto/filters.dto';
 import { ValidationFailedError } from '../schemas/errors';
 import { isTerminal, STATE_TYPES, TERMINAL_STATE_TYPES } from '../schemas/states';
 import { Where } from './filters';
@@ -87,6 +90,15 @@ interface RollupPlan {
   from: number;
   to: number;
   usable: number[];
+}
+
+/**
+ * Which rows of the roll-up answer a request: all (no filter, `flow_run_rollup`), or those of
+ * `flow_run_rollup_flow` matching `where` (on alias `r`: the same columns as the runs').
+ */
+interface RollupScope {
+  table: 'flow_run_rollup' | 'flow_run_rollup_flow';
+  where: Where;
 }
 
 interface AggregateRow {
@@ -205,8 +217,9 @@ export class FlowRunHistoryService {
     }
     const window: Window = { start, end, interval, buckets, now: this.clock().getTime() };
     const where = new Where(this.db.dialect, this.db.codec).flowRunFilters(dto);
-    const plan = where.clauses.length === 0 ? rollupPlan(window) : null;
-    if (!plan) {
+    const scope = rollupScope(new Where(this.db.dialect, this.db.codec), dto);
+    const plan = scope ? rollupPlan(window) : null;
+    if (!scope || !plan) {
       const rows = await this.db.queryUnprepared<AggregateRow>(
         this.sql.live(
           `r."expectedStartTime" >= ? AND r."expectedStartTime" < ? AND r."stateType" IS NOT NULL AND ${where.sql()}`,
@@ -216,7 +229,7 @@ export class FlowRunHistoryService {
       return toBuckets(window, rows);
     }
     await this.refresh(plan.from, plan.to, new Date(window.now));
-    return toBuckets(window, await this.db.snapshot((q) => this.readWithRollup(q, window, plan)));
+    return toBuckets(window, await this.db.snapshot((q) => this.readWithRollup(q, window, plan, scope, where)));
   }
 
   /**
@@ -264,17 +277,23 @@ export class FlowRunHistoryService {
     );
     if (rows.length === 0) return;
     const slots = this.sql.list(rows.map((row) => Number(row.slot)));
+    await tx.execute(`DELETE FROM "flow_run_rollup_flow" WHERE "slot" IN ${slots.sql}`, [slots.param]);
     await tx.execute(`DELETE FROM "flow_run_rollup" WHERE "slot" IN ${slots.sql}`, [slots.param]);
     await tx.execute(`DELETE FROM "flow_run_rollup_slot" WHERE "slot" IN ${slots.sql}`, [slots.param]);
   }
 
-  /** Rolls up `slots` (ascending), one aggregate statement per run of consecutive slots. */
+  /**
+   * Rolls up `slots` (ascending), per run of consecutive slots: the runs by flow and deployment, then
+   * their sums per slot (a few rows per slot instead of the runs again).
+   */
   private async rollUp(tx: Tx, slots: number[], now: Date): Promise<void> {
     if (slots.length === 0) return;
     let first = 0;
     for (let i = 1; i <= slots.length; i++) {
       if (i < slots.length && slots[i] === slots[i - 1]! + SLOT_MS) continue;
-      await tx.execute(this.sql.rollUp, [this.encode(slots[first]!), this.encode(slots[i - 1]! + SLOT_MS)]);
+      const [from, to] = [slots[first]!, slots[i - 1]! + SLOT_MS];
+      await tx.execute(this.sql.rollUpByFlow, [this.encode(from), this.encode(to)]);
+      await tx.execute(this.sql.rollUp, [from, to]);
       first = i;
     }
     const list = this.sql.list(slots);
@@ -284,8 +303,17 @@ export class FlowRunHistoryService {
     ]);
   }
 
-  /** The rolled-up slots that are current in this snapshot, plus the rest from the run table. */
-  private async readWithRollup(q: Queryable, window: Window, plan: RollupPlan): Promise<AggregateRow[]> {
+  /**
+   * The rolled-up slots that are current in this snapshot (the rows of `scope`), plus the rest from the
+   * run table (the runs matching `where`).
+   */
+  private async readWithRollup(
+    q: Queryable,
+    window: Window,
+    plan: RollupPlan,
+    scope: RollupScope,
+    where: Where,
+  ): Promise<AggregateRow[]> {
     const range = [plan.from, plan.to];
     const computed = await q.query<{ slot: unknown }>(
       `SELECT "slot" FROM "flow_run_rollup_slot" WHERE "slot" >= ? AND "slot" < ?`,
@@ -300,7 +328,7 @@ export class FlowRunHistoryService {
     const covered = plan.usable.filter((slot) => current.has(slot));
     // Summed per interval in SQL (30 days are about 5,000 rows): the same slots as `covered` — rows
     // exist only for rolled-up slots; the slot lies in one interval; it is not marked stale.
-    const rolled = await q.query<AggregateRow>(this.sql.rolledUp, [
+    const rolledParams = [
       window.start,
       window.interval,
       plan.from,
@@ -309,7 +337,14 @@ export class FlowRunHistoryService {
       window.interval,
       window.start,
       window.interval,
-    ]);
+      ...scope.where.params,
+    ];
+    const filtered = scope.where.clauses.length > 0;
+    const rolledSql = this.sql.rolledUp(scope.table, scope.where.sql());
+    // Filtered: planned for its ids (PostgreSQL), as the filtered reads of the runs are.
+    const rolled = filtered
+      ? await q.queryUnprepared<AggregateRow>(rolledSql, rolledParams)
+      : await q.query<AggregateRow>(rolledSql, rolledParams);
     // The terminal runs of the window outside the covered slots, as [lo, hi) ranges.
     const gaps: [number, number][] = [];
     let cursor = window.start;
@@ -318,11 +353,19 @@ export class FlowRunHistoryService {
       cursor = slot + SLOT_MS;
     }
     if (window.end > cursor) gaps.push([cursor, window.end]);
-    const unfinished = await q.query<AggregateRow>(
-      this.sql.live(`r."expectedStartTime" >= ? AND r."expectedStartTime" < ? AND r."stateType" IN (${NON_TERMINAL})`),
-      [...this.sql.liveParams(window), this.encode(window.start), this.encode(window.end)],
+    const unfinishedSql = this.sql.live(
+      `r."expectedStartTime" >= ? AND r."expectedStartTime" < ? AND r."stateType" IN (${NON_TERMINAL}) AND ${where.sql()}`,
     );
-    const edges = gaps.length === 0 ? [] : await this.sql.terminalInRanges(q, window, gaps);
+    const unfinishedParams = [
+      ...this.sql.liveParams(window),
+      this.encode(window.start),
+      this.encode(window.end),
+      ...where.params,
+    ];
+    const unfinished = filtered
+      ? await q.queryUnprepared<AggregateRow>(unfinishedSql, unfinishedParams)
+      : await q.query<AggregateRow>(unfinishedSql, unfinishedParams);
+    const edges = gaps.length === 0 ? [] : await this.sql.terminalInRanges(q, window, gaps, where);
     return [...rolled, ...unfinished, ...edges];
   }
 
@@ -348,6 +391,42 @@ export class HistoryRollupService extends LoopService {
     const to = closedSlotsEnd(now.getTime());
     await this.history.refresh(Math.max(to - ROLLUP_KEEP_MS, 0), to, now);
   }
+}
+
+/**
+ * The roll-up rows that answer `dto`, or null when it cannot: it serves no filter (the home page) and
+ * filters made only of `flows.id.any`, `deployments.id.any` and `flowRuns.deploymentId.any` (the flow
+ * and deployment pages); anything else (names, tags, states, times, `notAny`, `isNull`, task runs…)
+ * is read from the runs. `where` is an empty builder, filled with the conditions on the roll-up rows.
+ */
+export function rollupScope(where: Where, dto: FlowRunFiltersDto): RollupScope | null {
+  const flowIds = dto.flows?.id?.any;
+  const deploymentIds = [dto.deployments?.id?.any, dto.flowRuns?.deploymentId?.any];
+  const rest: FlowRunFiltersDto = {
+    flows: dto.flows && { ...dto.flows, id: dto.flows.id && { ...dto.flows.id, any: undefined } },
+    deployments: dto.deployments && {
+      ...dto.deployments,
+      id: dto.deployments.id && { ...dto.deployments.id, any: undefined },
+    },
+    flowRuns: dto.flowRuns && {
+      ...dto.flowRuns,
+      deploymentId: dto.flowRuns.deploymentId && { ...dto.flowRuns.deploymentId, any: undefined },
+    },
+    taskRuns: dto.taskRuns,
+  };
+  // The builder of the runs' filters decides what is a condition (`null` operators are none).
+  if (new Where(where.dialect, where.codec).flowRunFilters(rest).clauses.length > 0) return null;
+  if (flowIds) where.uuid('r."flowId"', { any: flowIds });
+  // A deleted deployment leaves its id on rolled-up rows while its runs now have none (ON DELETE SET
+  // NULL marks nothing): only the rows of deployments that exist in this snapshot count.
+  for (const ids of deploymentIds) {
+    if (!ids) continue;
+    where.sub(
+      (w) => w.uuid('d."id"', { any: ids }),
+      (inner) => `r."deploymentId" IN (SELECT d."id" FROM "deployment" d WHERE ${inner})`,
+    );
+  }
+  return { table: where.clauses.length > 0 ? 'flow_run_rollup_flow' : 'flow_run_rollup', where };
 }
 
 /** Sums the rows per interval and state, in the API's order. */
@@ -409,11 +488,12 @@ function historySql(db: Database) {
      ${from} GROUP BY 1, 2, 3`;
   /** Parameters of `live` before its own: the bucket origin and size, and "now" (seconds) four times. */
   const liveParams = (w: Window) => [w.start, w.interval, ...Array<number>(4).fill(w.now / 1000)];
-  const sqliteInRanges = live(
-    `FROM json_each(?) g CROSS JOIN "flow_run" r ON r."expectedStartTime" >= json_extract(g."value", '$[0]')
-       AND r."expectedStartTime" < json_extract(g."value", '$[1]')
-     WHERE r."stateType" IN (${TERMINAL})`,
-  );
+  const sqliteInRanges = (where = '1 = 1') =>
+    live(
+      `FROM json_each(?) g CROSS JOIN "flow_run" r ON r."expectedStartTime" >= json_extract(g."value", '$[0]')
+         AND r."expectedStartTime" < json_extract(g."value", '$[1]')
+       WHERE r."stateType" IN (${TERMINAL}) AND ${where}`,
+    );
   return {
     liveParams,
     /** The aggregate of the runs that match `where` (alias `r`). */
@@ -425,35 +505,51 @@ function historySql(db: Database) {
      * there are a few dozen. SQLite: one statement over the ranges as JSON (its CROSS JOIN keeps them in
      * the outer loop; otherwise it may read every terminal run).
      */
-    terminalInRanges: (q: Queryable, w: Window, ranges: [number, number][]): Promise<AggregateRow[]> => {
+    terminalInRanges: (q: Queryable, w: Window, ranges: [number, number][], where: Where): Promise<AggregateRow[]> => {
       if (pg) {
         const within = ranges.map(() => `(r."expectedStartTime" >= ? AND r."expectedStartTime" < ?)`).join(' OR ');
         return q.queryUnprepared<AggregateRow>(
-          live(`FROM "flow_run" r WHERE r."stateType" IN (${TERMINAL}) AND (${within})`),
-          [...liveParams(w), ...ranges.flatMap(([lo, hi]) => [new Date(lo), new Date(hi)])],
+          live(`FROM "flow_run" r WHERE r."stateType" IN (${TERMINAL}) AND (${within}) AND ${where.sql()}`),
+          [...liveParams(w), ...ranges.flatMap(([lo, hi]) => [new Date(lo), new Date(hi)]), ...where.params],
         );
       }
       const json = ranges.map(([lo, hi]) => [
         db.codec.encodeTimestamp(new Date(lo)),
         db.codec.encodeTimestamp(new Date(hi)),
       ]);
-      return q.query<AggregateRow>(sqliteInRanges, [...liveParams(w), JSON.stringify(json)]);
+      const params = [...liveParams(w), JSON.stringify(json), ...where.params];
+      return where.clauses.length === 0
+        ? q.query<AggregateRow>(sqliteInRanges(), params)
+        : q.queryUnprepared<AggregateRow>(sqliteInRanges(where.sql()), params);
     },
-    /** The rolled-up rows of `[?, ?)` per interval, for the slots inside one interval and not stale. */
-    rolledUp: `SELECT (r."slot" - CAST(? AS BIGINT)) / CAST(? AS BIGINT) AS "bucket", r."stateType", r."stateName",
+    /**
+     * The rolled-up rows of `[?, ?)` in `table` matching `where` (then its parameters), per interval,
+     * for the slots inside one interval and not stale.
+     */
+    rolledUp: (table: RollupScope['table'], where: string) =>
+      `SELECT (r."slot" - CAST(? AS BIGINT)) / CAST(? AS BIGINT) AS "bucket", r."stateType", r."stateName",
         SUM(r."countRuns") AS "countRuns", SUM(r."sumRunTime") AS "sumRunTime", SUM(r."sumLateness") AS "sumLateness"
-      FROM "flow_run_rollup" r
+      FROM "${table}" r
       WHERE r."slot" >= ? AND r."slot" < ?
         AND (r."slot" - CAST(? AS BIGINT)) / CAST(? AS BIGINT)
           = (r."slot" + ${SLOT_MS - 1} - CAST(? AS BIGINT)) / CAST(? AS BIGINT)
         AND r."slot" NOT IN (SELECT "slot" FROM "flow_run_rollup_stale")
+        AND ${where}
       GROUP BY 1, 2, 3`,
-    /** Rolls up the terminal runs of `[?, ?)` by slot and state. */
-    rollUp: `INSERT INTO "flow_run_rollup" ("slot", "stateType", "stateName", "countRuns", "sumRunTime", "sumLateness")
-      SELECT ${slot}, r."stateType", COALESCE(r."stateName", ''), COUNT(*), SUM(r."totalRunTime"),
+    /** Rolls up the terminal runs of `[?, ?)` (timestamps) by slot, flow, deployment and state. */
+    rollUpByFlow: `INSERT INTO "flow_run_rollup_flow"
+        ("slot", "flowId", "deploymentId", "stateType", "stateName", "countRuns", "sumRunTime", "sumLateness")
+      SELECT ${slot}, r."flowId", r."deploymentId", r."stateType", COALESCE(r."stateName", ''), COUNT(*),
+             SUM(r."totalRunTime"),
              SUM(CASE WHEN r."startTime" IS NOT NULL AND (${started}) > 0 THEN ${started} ELSE 0 END)
       FROM "flow_run" r
       WHERE r."expectedStartTime" >= ? AND r."expectedStartTime" < ? AND r."stateType" IN (${TERMINAL})
+      GROUP BY 1, 2, 3, 4, 5`,
+    /** Sums the rows by flow of the slots in `[?, ?)` (epoch ms) into the roll-up by slot and state. */
+    rollUp: `INSERT INTO "flow_run_rollup" ("slot", "stateType", "stateName", "countRuns", "sumRunTime", "sumLateness")
+      SELECT f."slot", f."stateType", f."stateName", SUM(f."countRuns"), SUM(f."sumRunTime"), SUM(f."sumLateness")
+      FROM "flow_run_rollup_flow" f
+      WHERE f."slot" >= ? AND f."slot" < ?
       GROUP BY 1, 2, 3`,
     /** A list of slots as one parameter: `sql` for `IN`, `rows` as a table `s` of `slot`. */
     list: (slots: number[]) =>

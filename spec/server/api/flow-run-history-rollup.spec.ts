@@ -1,8 +1,9 @@
 /**
  * The run-history roll-up (services/flow-run-history.ts): whatever happens to the runs, the history the
  * API answers equals the direct aggregation of the runs as the API lists them (counts exactly, sums
- * to floating-point rounding), for the home page's aligned windows (partly from the roll-up) and for
- * any other window or filter.
+ * to floating-point rounding), for the home page's aligned windows (partly from the roll-up), for the
+ * flow and deployment pages' filters (partly from the roll-up by flow and deployment), and for any
+ * other window or filter.
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
@@ -43,7 +44,9 @@ interface HistoryRequest {
   historyStart: string;
   historyEnd: string;
   historyIntervalSeconds: number;
-  flows?: { id: { any: string[] } };
+  flows?: { id: { any: string[] }; name?: { any: string[] } };
+  deployments?: { id: { any: string[] } };
+  flowRuns?: { deploymentId: { any: string[] } };
 }
 
 /** The home page's window: starts on a half hour, ends now. */
@@ -68,6 +71,8 @@ describe('flow-run history roll-up', () => {
   afterEach(() => server.stop());
 
   const now = () => server.clock!.now().getTime();
+  /** Flow names by id, for the aggregation of a request filtered by flow name. */
+  const flowNames = new Map<string, string>();
 
   /** Every run as the API lists it. */
   async function allRuns(): Promise<any[]> {
@@ -96,6 +101,9 @@ describe('flow-run history roll-up', () => {
     for (const run of runs) {
       if (!run.stateType || !run.expectedStartTime) continue;
       if (request.flows && !request.flows.id.any.includes(run.flowId)) continue;
+      if (request.flows?.name && !request.flows.name.any.includes(flowNames.get(run.flowId) ?? '')) continue;
+      if (request.deployments && !request.deployments.id.any.includes(run.deploymentId)) continue;
+      if (request.flowRuns && !request.flowRuns.deploymentId.any.includes(run.deploymentId)) continue;
       const expected = Date.parse(run.expectedStartTime);
       if (expected < start || expected >= end) continue;
       const bucket = buckets[Math.floor((expected - start) / interval)]!;
@@ -161,12 +169,19 @@ describe('flow-run history roll-up', () => {
     const rand = rng(seed); // seeded (mulberry32), so that a failing sequence can be replayed
     const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)]!;
     const flows = [await fx.flow('etl'), await fx.flow('reports'), await fx.flow('doomed')];
-    const deployment = await server.api.post('/deployments', {
-      name: 'nightly',
-      flowId: flows[0].id,
-      entrypoint: 'flows/etl.ts:Etl.run',
-    });
-    expect(deployment.status, JSON.stringify(deployment.body)).to.equal(201);
+    for (const flow of flows) flowNames.set(flow.id, flow.name);
+    const deploy = async (name: string, flowId: string): Promise<string> => {
+      const res = await server.api.post('/deployments', { name, flowId, entrypoint: 'flows/f.ts:F.run' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      return res.body.id as string;
+    };
+    // Runs of `etl` come from two deployments or none, runs of `reports` from one (deleted on the way) or none.
+    const deploymentsOf = new Map([
+      [flows[0].id, [await deploy('nightly', flows[0].id), await deploy('hourly', flows[0].id)]],
+      [flows[1].id, [await deploy('weekly', flows[1].id)]],
+    ]);
+    const [nightly, hourly] = deploymentsOf.get(flows[0].id)!;
+    const weekly = deploymentsOf.get(flows[1].id)![0]!;
     const ids: string[] = [];
     const runState = new Map<string, string>();
     const refresh = async () => {
@@ -176,16 +191,25 @@ describe('flow-run history roll-up', () => {
     const ofType = (types: string[]) => ids.filter((id) => types.includes(runState.get(id) ?? ''));
     let checks = 0;
     let rolledUpChecks = 0;
+    let deletedRolledUp = 0;
+    const rolledUpRows = async (deploymentId: string) => {
+      const rows = await db.query<{ n: unknown }>(
+        `SELECT COUNT(*) AS n FROM "flow_run_rollup_flow" WHERE "deploymentId" = ?`,
+        [deploymentId],
+      );
+      return Number(rows[0]!.n);
+    };
 
     const operations: [number, () => Promise<void>][] = [
       // A new run: Pending, Running, Completed at once, or Scheduled hours ago (a run inserted in the past) or ahead.
       [
-        4,
+        6,
         async () => {
           const flow = pick(flows);
           const kind = rand();
           const body: Record<string, unknown> = { flowId: flow.id };
-          if (flow === flows[0] && rand() < 0.5) body.deploymentId = deployment.body.id;
+          const deployments = deploymentsOf.get(flow.id) ?? [];
+          if (deployments.length > 0 && rand() < 0.6) body.deploymentId = pick(deployments);
           if (kind < 0.25) body.state = { type: 'RUNNING' };
           else if (kind < 0.35) body.state = { type: 'COMPLETED' };
           else if (kind < 0.75) {
@@ -288,6 +312,12 @@ describe('flow-run history roll-up', () => {
       ],
     ];
     const weights = operations.reduce((n, [w]) => n + w, 0);
+    // Finished runs of the deployment deleted on the way, so that the roll-up holds some of its runs then
+    // (left out of `ids`: only the single delete may pick them).
+    for (let i = 0; i < 3; i++) {
+      await fx.flowRun({ flowId: flows[1].id, deploymentId: weekly, state: { type: 'COMPLETED' } });
+    }
+    await refresh();
 
     const check = async (label: string) => {
       const runs = await allRuns();
@@ -310,7 +340,25 @@ describe('flow-run history roll-up', () => {
           },
         ]);
       }
-      requests.push(['24 h of one flow', { ...homeWindow(t, 24 * HOUR, 1800), flows: { id: { any: [flows[0].id] } } }]);
+      // The flow and deployment pages' filters (from the roll-up by flow), and filters it cannot serve.
+      const day = homeWindow(t, 24 * HOUR, 1800);
+      const week = homeWindow(t, 7 * 24 * HOUR, 6 * 3600);
+      requests.push(
+        ['24 h of one flow', { ...day, flows: { id: { any: [flows[0].id] } } }],
+        ['7 d of another flow', { ...week, flows: { id: { any: [flows[1].id] } } }],
+        ['24 h of two flows', { ...day, flows: { id: { any: flows.slice(0, 2).map((f) => f.id) } } }],
+        ['24 h of a deployment', { ...day, flowRuns: { deploymentId: { any: [nightly!] } } }],
+        ['7 d of two deployments', { ...week, deployments: { id: { any: [hourly!, weekly] } } }],
+        [
+          '24 h of a flow and a deployment',
+          { ...day, flows: { id: { any: [flows[0].id] } }, flowRuns: { deploymentId: { any: [hourly!] } } },
+        ],
+        ['24 h of no flow', { ...day, flows: { id: { any: [] } } }],
+        [
+          '24 h of a flow by id and name (read from the runs)',
+          { ...day, flows: { id: { any: [flows[0].id] }, name: { any: ['etl'] } } },
+        ],
+      );
       for (const [what, request] of requests) {
         expectSame(await history(request), aggregate(runs, request), `${label}, ${what} (seed ${seed})`);
       }
@@ -323,6 +371,14 @@ describe('flow-run history roll-up', () => {
         let r = rand() * weights;
         const operation = operations.find(([w]) => (r -= w) < 0)!;
         await operation[1]();
+        await refresh();
+      }
+      // A deleted deployment: its runs lose their deployment (ON DELETE SET NULL), marking nothing. Once
+      // the roll-up holds some of its runs (or at step 30).
+      if (deploymentsOf.has(flows[1].id) && step >= 3 && ((await rolledUpRows(weekly)) > 0 || step >= 30)) {
+        deletedRolledUp = await rolledUpRows(weekly);
+        expect((await server.api.delete(`/deployments/${weekly}`)).status).to.equal(204);
+        deploymentsOf.delete(flows[1].id);
         await refresh();
       }
       if (step === 20) {
@@ -338,6 +394,8 @@ describe('flow-run history roll-up', () => {
     expect(checks).to.be.greaterThan(10);
     // Most checks read part of the window from the roll-up.
     expect(rolledUpChecks).to.be.greaterThan(checks / 2);
+    // The deleted deployment had runs in the roll-up: its filtered answers then came from the runs alone.
+    expect(deletedRolledUp, `rolled-up rows of the deleted deployment (seed ${seed})`).to.be.greaterThan(0);
   });
 
   it('answers from the roll-up, and rolls up again a slot that a late change made stale', async () => {
@@ -375,6 +433,71 @@ describe('flow-run history roll-up', () => {
     );
     expect(rows.map((r) => [r.stateType, Number(r.countRuns)])).to.deep.equal([
       ['COMPLETED', 1],
+      ['FAILED', 1],
+    ]);
+  });
+
+  it('answers a flow or deployment filter from the roll-up by flow, and any other filter from the runs', async () => {
+    const [etl, reports] = [await fx.flow('etl'), await fx.flow('reports')];
+    const res = await server.api.post('/deployments', { name: 'nightly', flowId: etl.id, entrypoint: 'f.ts:F.run' });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const deploymentId = res.body.id as string;
+    await fx.flowRun({ flowId: etl.id, deploymentId, state: { type: 'COMPLETED' } });
+    await fx.flowRun({ flowId: etl.id, state: { type: 'FAILED' } });
+    await fx.flowRun({ flowId: reports.id, state: { type: 'COMPLETED' } });
+    server.clock!.set(new Date(T0 + SETTLE_MS + 2 * SLOT_MS));
+    const day = homeWindow(now(), 24 * HOUR, 1800);
+    const slot0 = async (filter: Record<string, unknown>) =>
+      (await history({ ...day, ...filter }))
+        .find((b) => b.intervalStart === new Date(T0).toISOString())!
+        .states.map((s) => [s.stateType, s.countRuns]);
+    const byFlow = { flows: { id: { any: [etl.id] } } };
+    const byDeployment = { flowRuns: { deploymentId: { any: [deploymentId] } } };
+
+    expect(await slot0(byFlow)).to.deep.equal([
+      ['COMPLETED', 1],
+      ['FAILED', 1],
+    ]);
+    expect(await slot0(byDeployment)).to.deep.equal([['COMPLETED', 1]]);
+    expect(await slot0({})).to.deep.equal([
+      ['COMPLETED', 2],
+      ['FAILED', 1],
+    ]);
+    // The answers come from the roll-up by flow: a changed row shows in the filtered answers only.
+    await db.transaction((tx) =>
+      tx.execute(`UPDATE "flow_run_rollup_flow" SET "countRuns" = 7 WHERE "flowId" = ? AND "deploymentId" = ?`, [
+        etl.id,
+        deploymentId,
+      ]),
+    );
+    expect(await slot0(byFlow)).to.deep.equal([
+      ['COMPLETED', 7],
+      ['FAILED', 1],
+    ]);
+    expect(await slot0({ deployments: { id: { any: [deploymentId] } } })).to.deep.equal([['COMPLETED', 7]]);
+    expect(await slot0({})).to.deep.equal([
+      ['COMPLETED', 2],
+      ['FAILED', 1],
+    ]);
+    // Filters the roll-up does not serve read the runs.
+    expect(await slot0({ flows: { id: { any: [etl.id] }, name: { any: ['etl'] } } })).to.deep.equal([
+      ['COMPLETED', 1],
+      ['FAILED', 1],
+    ]);
+    const completed = { state: { type: { any: ['COMPLETED'] } } };
+    expect(await slot0({ flowRuns: { deploymentId: { any: [deploymentId] }, ...completed } })).to.deep.equal([
+      ['COMPLETED', 1],
+    ]);
+    expect(await slot0({ flowRuns: { deploymentId: { isNull: true } } })).to.deep.equal([
+      ['COMPLETED', 1],
+      ['FAILED', 1],
+    ]);
+    // A deleted deployment leaves its runs to the flow alone, without marking anything.
+    expect((await server.api.delete(`/deployments/${deploymentId}`)).status).to.equal(204);
+    expect(await db.query(`SELECT "slot" FROM "flow_run_rollup_stale"`)).to.deep.equal([]);
+    expect(await slot0(byDeployment)).to.deep.equal([]);
+    expect(await slot0(byFlow)).to.deep.equal([
+      ['COMPLETED', 7],
       ['FAILED', 1],
     ]);
   });
