@@ -1,7 +1,8 @@
 /**
  * One deployment: what it runs and where, its schedules with the next scheduled runs, pause/resume,
- * its recent runs (live), and the Run button that opens the parameter form. The deployment itself is
- * live too: a change made elsewhere (pause, schedules) is shown in place, a deletion as "not found".
+ * its activity (runs of the past 7 days by state) and recent runs (live), and the Run button that opens
+ * the parameter form. The deployment itself is live too: a change made elsewhere (pause, schedules) is
+ * shown in place, a deletion as "not found".
  */
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
@@ -15,12 +16,13 @@ import { query } from '../core/query';
 import { FlowRunsTable } from '../flow-runs/flow-runs-table';
 import { TimePipe } from '../shared/format-pipes';
 import { RequestStatus } from '../shared/request-status';
+import { RunActivity } from '../shared/run-activity';
 import { scheduleText } from './schedule-text';
 
 @Component({
   selector: 'rg-deployment-detail',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, RequestStatus, FlowRunsTable, TimePipe],
+  imports: [RouterLink, RequestStatus, FlowRunsTable, TimePipe, RunActivity],
   templateUrl: './deployment-detail.html',
 })
 export class DeploymentDetail {
@@ -64,6 +66,10 @@ export class DeploymentDetail {
     effect(() => {
       const d = this.deployment.value();
       if (d) untracked(() => this.names.load([d]));
+    });
+    effect(() => {
+      const rows = this.recent.value();
+      if (rows) untracked(() => this.names.load(rows));
     });
     liveRefresh<FlowRun>({
       subscriptions: [{ resource: 'flow-run' }],

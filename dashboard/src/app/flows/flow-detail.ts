@@ -1,4 +1,7 @@
-/** One flow: its deployments and its latest runs (live), with a link to all of its runs. */
+/**
+ * One flow: its activity (runs of the past 7 days by state), its deployments and its latest runs (all
+ * live), with a link to all of its runs.
+ */
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { ApiClient } from '../core/api-client';
@@ -6,15 +9,17 @@ import { pageTitle } from '../core/page-title';
 import { ApiError } from '../core/api-error';
 import { liveRefresh } from '../core/live-refresh';
 import type { FlowRun } from '../core/models';
+import { Names } from '../core/names';
 import { query } from '../core/query';
 import { FlowRunsTable } from '../flow-runs/flow-runs-table';
 import { TimePipe } from '../shared/format-pipes';
 import { RequestStatus } from '../shared/request-status';
+import { RunActivity } from '../shared/run-activity';
 
 @Component({
   selector: 'rg-flow-detail',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, RequestStatus, FlowRunsTable, TimePipe],
+  imports: [RouterLink, RequestStatus, FlowRunsTable, TimePipe, RunActivity],
   template: `
     <rg-request-status [query]="flow" what="Flow" />
     @if (flow.value(); as f) {
@@ -40,6 +45,9 @@ import { RequestStatus } from '../shared/request-status';
       @if (deleteError(); as e) {
         <div class="alert alert-error" role="alert">{{ e }}</div>
       }
+
+      <h2>Activity <span class="muted">(past 7 days)</span></h2>
+      <rg-run-activity [flowId]="f.id" />
 
       <h2>Deployments</h2>
       <rg-request-status [query]="deployments" what="Deployments" />
@@ -79,6 +87,7 @@ import { RequestStatus } from '../shared/request-status';
 export class FlowDetail {
   private readonly api = inject(ApiClient);
   private readonly router = inject(Router);
+  private readonly names = inject(Names);
   readonly id = input.required<string>();
   protected readonly confirming = signal(false);
   protected readonly deleteError = signal<string | null>(null);
@@ -99,6 +108,10 @@ export class FlowDetail {
         this.deployments.run();
         this.runs.run();
       });
+    });
+    effect(() => {
+      const rows = this.runs.value();
+      if (rows) untracked(() => this.names.load(rows));
     });
     liveRefresh<FlowRun>({
       subscriptions: [{ resource: 'flow-run' }],

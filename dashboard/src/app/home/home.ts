@@ -15,7 +15,7 @@ import { EmptyState } from '../shared/empty-state';
 import { DurationPipe, TimePipe } from '../shared/format-pipes';
 import { RequestStatus } from '../shared/request-status';
 import { StateBadge } from '../shared/state-badge';
-import { RunHistoryChart } from './run-history-chart';
+import { historyStart, RunHistoryChart } from './run-history-chart';
 
 const WINDOWS = {
   '1h': { label: 'Past hour', ms: 3_600_000, interval: 120 },
@@ -24,8 +24,6 @@ const WINDOWS = {
   '30d': { label: 'Past 30 days', ms: 30 * 86_400_000, interval: 86_400 },
 } as const;
 type Window = keyof typeof WINDOWS;
-/** The server's run-history roll-up is kept per half hour of expected start time. */
-const SLOT_MS = 1_800_000;
 
 @Component({
   selector: 'rg-home',
@@ -46,16 +44,10 @@ export class Home {
     { initialValue: '24h' as Window },
   );
 
-  /**
-   * The window's start. A window whose intervals are whole half hours starts on a half hour (it covers
-   * the current half hour and the whole ones before it), so that the server answers every closed
-   * interval from its roll-up instead of reading the runs; the past hour starts exactly an hour ago.
-   */
+  /** The window's start: on a half hour (see historyStart), except the past hour's (2-minute intervals). */
   private since(): string {
     const { ms, interval } = WINDOWS[this.window()];
-    const now = Date.now();
-    if ((interval * 1000) % SLOT_MS !== 0) return new Date(now - ms).toISOString();
-    return new Date(Math.floor(now / SLOT_MS) * SLOT_MS + SLOT_MS - ms).toISOString();
+    return historyStart(ms, interval);
   }
 
   protected readonly counts = query(() => {

@@ -17,6 +17,20 @@ import { STATE_COLORS, STATE_ORDER } from '../shared/state-colors';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
+/** The server's run-history roll-up is kept per half hour of expected start time. */
+const SLOT_MS = 1_800_000;
+
+/**
+ * The start of a history window of `windowMs` ending now. A window whose intervals are whole half hours
+ * starts on a half hour (it covers the current half hour and the whole ones before it), so that the
+ * server answers every closed interval from its roll-up instead of reading the runs; any other window
+ * starts exactly `windowMs` ago.
+ */
+export function historyStart(windowMs: number, intervalSeconds: number, now = Date.now()): string {
+  if ((intervalSeconds * 1000) % SLOT_MS !== 0) return new Date(now - windowMs).toISOString();
+  return new Date(Math.floor(now / SLOT_MS) * SLOT_MS + SLOT_MS - windowMs).toISOString();
+}
+
 function label(iso: string, spanMs: number): string {
   const d = new Date(iso);
   const pad = (n: number) => String(n).padStart(2, '0');
