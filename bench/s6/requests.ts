@@ -93,17 +93,26 @@ export function dashboardRequests(fixture: S6Fixture, tag: string, search: strin
     body: () => ({ flowRuns: flowRuns() }),
   });
   // As the home page asks: the window starts on a half hour (the server's roll-up grain), unless `exact`.
-  const history = (label: string, windowMs: number, interval: number, exact = false): DashboardRequest => ({
-    page: '/',
+  // The flow and deployment pages ask the same for their own runs (a filter), over 7 days by 6 hours.
+  const history = (
+    label: string,
+    windowMs: number,
+    interval: number,
+    exact = false,
+    page = '/',
+    filter: Record<string, unknown> = {},
+  ): DashboardRequest => ({
+    page,
     label,
     method: 'POST',
     path: '/flow-runs/history',
     body: () => {
       const now = Date.now();
       const start = exact ? now - windowMs : Math.floor(now / HALF_HOUR) * HALF_HOUR + HALF_HOUR - windowMs;
-      return { historyStart: iso(start), historyEnd: iso(now), historyIntervalSeconds: interval };
+      return { ...filter, historyStart: iso(start), historyEnd: iso(now), historyIntervalSeconds: interval };
     },
   });
+  const busiest = fixture.flows[0]!;
   return [
     // /flow-runs
     ...flowRunList('default view', {}),
@@ -221,6 +230,17 @@ export function dashboardRequests(fixture: S6Fixture, tag: string, search: strin
       path: '/flow-runs/filter',
       body: () => ({ flows: { id: { any: [flow.id] } }, sort: 'EXPECTED_START_TIME_DESC', limit: 10 }),
     },
+    history('activity 7 d', 7 * 24 * HOUR, 6 * 3600, false, '/flows/:id', { flows: { id: { any: [flow.id] } } }),
+    history('activity 7 d, busiest flow', 7 * 24 * HOUR, 6 * 3600, false, '/flows/:id', {
+      flows: { id: { any: [busiest.id] } },
+    }),
+    // Not a page's request: the busiest flow over the home page's longest window.
+    history('activity 30 d, busiest flow', 30 * 24 * HOUR, 86_400, false, '/flows/:id', {
+      flows: { id: { any: [busiest.id] } },
+    }),
+    history('activity 7 d', 7 * 24 * HOUR, 6 * 3600, false, '/deployments/:id', {
+      flowRuns: { deploymentId: { any: [deployment.id] } },
+    }),
     ...runDetail('/flow-runs/:id (5 tasks)', fixture.sampleRunId),
     ...runDetail('/flow-runs/:id (10,000 tasks)', fixture.bigRunId),
   ];
