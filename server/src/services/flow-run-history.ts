@@ -94,7 +94,8 @@ interface RollupPlan {
 
 /**
  * Which rows of the roll-up answer a request: all (no filter, `flow_run_rollup`), or those of
- * `flow_run_rollup_flow` matching `where` (on alias `r`: the same columns as the runs').
+ * `flow_run_rollup_flow` matching `where`; the runs read beside them match the same `where` (on alias
+ * `r`: the roll-up by flow has the runs' `flowId` and `deploymentId`).
  */
 interface RollupScope {
   table: 'flow_run_rollup' | 'flow_run_rollup_flow';
@@ -229,7 +230,7 @@ export class FlowRunHistoryService {
       return toBuckets(window, rows);
     }
     await this.refresh(plan.from, plan.to, new Date(window.now));
-    return toBuckets(window, await this.db.snapshot((q) => this.readWithRollup(q, window, plan, scope, where)));
+    return toBuckets(window, await this.db.snapshot((q) => this.readWithRollup(q, window, plan, scope)));
   }
 
   /**
@@ -304,16 +305,16 @@ export class FlowRunHistoryService {
   }
 
   /**
-   * The rolled-up slots that are current in this snapshot (the rows of `scope`), plus the rest from the
-   * run table (the runs matching `where`).
+   * The rolled-up slots that are current in this snapshot, plus the rest from the run table: the rows
+   * and the runs matching `scope.where`.
    */
   private async readWithRollup(
     q: Queryable,
     window: Window,
     plan: RollupPlan,
     scope: RollupScope,
-    where: Where,
   ): Promise<AggregateRow[]> {
+    const where = scope.where;
     const range = [plan.from, plan.to];
     const computed = await q.query<{ slot: unknown }>(
       `SELECT "slot" FROM "flow_run_rollup_slot" WHERE "slot" >= ? AND "slot" < ?`,
@@ -416,9 +417,18 @@ export function rollupScope(where: Where, dto: FlowRunFiltersDto): RollupScope |
   };
   // The builder of the runs' filters decides what is a condition (`null` operators are none).
   if (new Where(where.dialect, where.codec).flowRunFilters(rest).clauses.length > 0) return null;
-  if (flowIds) where.uuid('r."flowId"', { any: flowIds });
-  // A deleted deployment leaves its id on rolled-up rows while its runs now have none (ON DELETE SET
-  // NULL marks nothing): only the rows of deployments that exist in this snapshot count.
+  // Ids as sub-selects of their tables, for the runs as for the roll-up rows. A deleted deployment
+  // leaves its id on rolled-up rows while its runs now have none (ON DELETE SET NULL marks nothing):
+  // only the rows of deployments that exist in this snapshot count. The runs' answer is the same (a
+  // run names only existing flows and deployments), and the planners read the runs through the
+  // (stateType, expectedStartTime) index rather than all the runs of the flow or deployment in the
+  // window (SQLite does the latter with `IN (ids)`).
+  if (flowIds) {
+    where.sub(
+      (w) => w.uuid('f."id"', { any: flowIds }),
+      (inner) => `r."flowId" IN (SELECT f."id" FROM "flow" f WHERE ${inner})`,
+    );
+  }
   for (const ids of deploymentIds) {
     if (!ids) continue;
     where.sub(
