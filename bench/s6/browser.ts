@@ -47,6 +47,16 @@ export function pagesToRender(fixture: S6Fixture): PageSpec[] {
     { path: '/flows', what: 'first flow row', ready: (page) => visible(page, 'tbody tr a[href^="/flows/"]') },
     { path: '/deployments', what: 'first deployment row', ready: (page) => visible(page, 'tr[data-deployment-id]') },
     {
+      path: `/flows/${fixture.flows[0]!.id}`,
+      what: 'activity chart (the busiest flow), first run row',
+      ready: (page) => Promise.all([visible(page, 'rg-run-activity canvas'), visible(page, 'tr[data-run-id]')]),
+    },
+    {
+      path: `/deployments/${fixture.deployments[0]!.id}`,
+      what: 'activity chart, first run row',
+      ready: (page) => Promise.all([visible(page, 'rg-run-activity canvas'), visible(page, 'tr[data-run-id]')]),
+    },
+    {
       path: '/',
       what: 'run counts, history chart, first failure row',
       ready: (page) =>
