@@ -72,6 +72,15 @@ interface GroupedTransaction extends QueuedTransaction {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** Answers each queued transaction of a committed group with its own outcome. */
+function settle(group: QueuedTransaction[], outcomes: Outcome[]): void {
+  group.forEach((item, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok) item.resolve(outcome.value);
+    else item.reject(outcome.error);
+  });
+}
+
 export class Database {
   readonly dialect: Dialect;
   readonly codec: Codec;
@@ -352,7 +361,7 @@ export class Database {
     }
     const tx = this.sqliteQueryable();
     const single = group.length === 1;
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const outcomes: Outcome[] = [];
     for (const item of group) {
       if (!single) this.sqliteRun('SAVEPOINT rigel_tx', []);
       try {
@@ -377,11 +386,7 @@ export class Database {
       for (const item of group) item.reject(error);
       return;
     }
-    group.forEach((item, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
-    });
+    settle(group, outcomes);
   }
 
   /**
@@ -495,11 +500,7 @@ export class Database {
       for (const item of group) this.runAlone(item);
       return;
     }
-    group.forEach((item, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
-    });
+    settle(group, outcomes);
   }
 
   /** The members' outcomes once committed; null when the group was rolled back (run each alone). */
