@@ -338,14 +338,12 @@ export class FlowRunHistoryService {
       window.interval,
       window.start,
       window.interval,
-      ...scope.where.params,
+      ...where.params,
     ];
-    const filtered = scope.where.clauses.length > 0;
-    const rolledSql = this.sql.rolledUp(scope.table, scope.where.sql());
     // Filtered: planned for its ids (PostgreSQL), as the filtered reads of the runs are.
-    const rolled = filtered
-      ? await q.queryUnprepared<AggregateRow>(rolledSql, rolledParams)
-      : await q.query<AggregateRow>(rolledSql, rolledParams);
+    const read = (sql: string, params: unknown[]) =>
+      where.clauses.length > 0 ? q.queryUnprepared<AggregateRow>(sql, params) : q.query<AggregateRow>(sql, params);
+    const rolled = await read(this.sql.rolledUp(scope.table, where.sql()), rolledParams);
     // The terminal runs of the window outside the covered slots, as [lo, hi) ranges.
     const gaps: [number, number][] = [];
     let cursor = window.start;
@@ -363,9 +361,7 @@ export class FlowRunHistoryService {
       this.encode(window.end),
       ...where.params,
     ];
-    const unfinished = filtered
-      ? await q.queryUnprepared<AggregateRow>(unfinishedSql, unfinishedParams)
-      : await q.query<AggregateRow>(unfinishedSql, unfinishedParams);
+    const unfinished = await read(unfinishedSql, unfinishedParams);
     const edges = gaps.length === 0 ? [] : await this.sql.terminalInRanges(q, window, gaps, where);
     return [...rolled, ...unfinished, ...edges];
   }
